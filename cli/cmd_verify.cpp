@@ -1,0 +1,136 @@
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "certs/record_json.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "core/clock.hpp"
+#include "core/hex.hpp"
+#include "core/sys.hpp"
+#include "device/target.hpp"
+
+namespace wipeproof::cli {
+namespace {
+
+struct VerifyOptions {
+  std::string target;
+  std::string record_path;
+  std::string expect;
+  JobOptions job;
+  std::string out_dir;
+  bool json = false;
+};
+
+Result<PassPattern> expected_pattern(const VerifyOptions& o, std::optional<WipeRecord>& record) {
+  if (!o.record_path.empty()) {
+    std::ifstream in(o.record_path);
+    if (!in) return sys_error("cannot read record " + o.record_path, errno ? errno : ENOENT);
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded()) return make_error(ErrorKind::usage, o.record_path + ": not valid JSON");
+    WP_ASSIGN_OR_RETURN(record, certs::record_from_json(j));
+    return record->verification.expected;
+  }
+  PassPattern p;
+  p.kind = PatternKind::fixed;
+  p.origin = "--expect";
+  if (o.expect == "zero") {
+    p.bytes = {std::byte{0}};
+  } else if (o.expect == "one") {
+    p.bytes = {std::byte{0xFF}};
+  } else if (auto b = from_hex(o.expect); b && !o.expect.empty()) {
+    p.bytes = *b;
+  } else {
+    return make_error(ErrorKind::usage, "give --record FILE or --expect zero|one|HEX");
+  }
+  return p;
+}
+
+int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options) {
+  auto fail = [&](const Error& e) {
+    print_error(e, o.json);
+    return exit_code_for(e);
+  };
+  std::optional<WipeRecord> record;
+  auto expected = expected_pattern(o, record);
+  if (!expected) return fail(expected.error());
+  bool seed_given = std::find(explicit_options.begin(), explicit_options.end(), "--seed") != explicit_options.end();
+  bool coverage_given = std::find(explicit_options.begin(), explicit_options.end(), "--coverage") != explicit_options.end();
+  // Re-running a recorded sample: same seed and requested coverage give the same LBA list.
+  if (record && record->verification.plan && o.job.verify == "sample") {
+    if (!seed_given) o.job.seed_hex = record->verification.plan->seed_hex;
+    if (!coverage_given && record->verification.plan->requested_coverage_ppm > 0)
+      o.job.coverage = record->verification.plan->requested_coverage_ppm / 10000.0;
+  }
+  if (record && record->block_size_bytes > 0 && record->block_size_bytes % 1024 == 0 &&
+      std::find(explicit_options.begin(), explicit_options.end(), "--block-size") == explicit_options.end())
+    o.job.block_size_kib = record->block_size_bytes / 1024;
+  auto spec = make_job_spec(o.job);
+  if (!spec) return fail(spec.error());
+  if (spec->verify_mode == VerifyMode::none) return fail(Error{ErrorKind::usage, 0, "verify needs --verify full or sample"});
+  auto target = device::inspect_target(o.target);
+  if (!target) return fail(target.error());
+  spec->scan_path = target->path;
+  auto dev = device::open_block_device(target->path, device::OpenMode::read_only);
+  if (!dev) return fail(dev.error());
+  if (record && record->device.size_bytes != 0 && record->device.size_bytes != (*dev)->geometry().size_bytes)
+    return fail(Error{ErrorKind::usage, 0,
+                      fmt::format("{} is {} bytes but the record describes a {}-byte device", o.target,
+                                  (*dev)->geometry().size_bytes, record->device.size_bytes)});
+  auto plan = job::plan_job((*dev)->geometry(), *spec);
+  if (!plan) return fail(plan.error());
+
+  CancelToken& cancel = install_cancel_handlers();
+  VerifyReport rep = job::run_verification(**dev, *expected, *spec, plan->sample_plan, make_progress_view(o.json), cancel);
+  finish_progress_view(o.json);
+  std::string saved;
+  if (!o.out_dir.empty()) {
+    auto id = make_uuid_v4();
+    nlohmann::json doc = {{"verification_id", id ? *id : "unknown"},
+                          {"of_record", record ? record->record_id : ""},
+                          {"target", o.target},
+                          {"verification", certs::verify_report_to_json(rep)}};
+    std::filesystem::create_directories(o.out_dir);
+    saved = (std::filesystem::path(o.out_dir) / ("verify-" + (id ? *id : std::string("unknown")) + ".json")).string();
+    if (auto w = write_file_atomic(saved, certs::to_document(doc)); !w) return fail(w.error());
+  }
+  if (o.json) {
+    nlohmann::json j = {{"event", "done"}, {"passed", rep.passed}, {"verification", certs::verify_report_to_json(rep)}};
+    if (!saved.empty()) j["report_path"] = saved;
+    fmt::print("{}\n", j.dump());
+  } else {
+    fmt::print("{}", render_verify_text(rep));
+    if (!saved.empty()) fmt::print("report: {}\n", saved);
+  }
+  if (rep.status == RunStatus::interrupted) return kExitInterrupted;
+  if (rep.passed) return kExitOk;
+  if (rep.mismatched_blocks > 0 || !rep.signature_scan.clean) return kExitVerifyFailed;
+  return kExitIo;
+}
+
+}  // namespace
+
+void register_verify(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<VerifyOptions>();
+  CLI::App* cmd = app.add_subcommand("verify", "read a device back and check it holds what the last pass wrote");
+  cmd->footer(
+      "With --record, the expected content comes from the record (random passes are regenerated\n"
+      "from the recorded AES key and IV); with --verify sample the recorded seed is reused, so the\n"
+      "same LBAs are read again. Read-only: never writes to the target. Exit codes: 0 passed,\n"
+      "2 bad input, 4 read errors, 5 mismatches or signatures found, 130 interrupted.");
+  cmd->add_option("target", o->target, "block device or image file")->required();
+  cmd->add_option("--record", o->record_path, "a record written by `wipeproof wipe`");
+  cmd->add_option("--expect", o->expect, "expected content without a record: zero, one or hex bytes");
+  add_job_options(*cmd, o->job, false);
+  cmd->add_option("--out", o->out_dir, "also write the report to DIR/verify-<id>.json");
+  cmd->add_flag("--json", o->json, "JSON output");
+  cmd->callback([o, cmd, &exit_code] {
+    std::vector<std::string> given;
+    for (const auto* opt : cmd->get_options())
+      if (opt->count() > 0) given.push_back(opt->get_name());
+    exit_code = run_verify(*o, given);
+  });
+}
+
+}  // namespace wipeproof::cli

@@ -1,0 +1,43 @@
+#pragma once
+// One function per subcommand; main.cpp only registers and dispatches.
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/progress.hpp"
+#include "core/result.hpp"
+#include "job/wipe_job.hpp"
+
+namespace wipeproof::cli {
+
+/// Options shared by `wipe`, `verify` and `demo`, as typed by the user.
+struct JobOptions {
+  std::string method = "random";
+  std::string pattern_hex;
+  int rounds = 1;
+  bool blank = false;
+  std::string verify = "full";
+  double coverage = 10.0;
+  std::string seed_hex;
+  std::size_t block_size_kib = 1024;
+};
+
+void add_job_options(CLI::App& cmd, JobOptions& o, bool with_method);
+/// Validates every option; nothing has touched a device yet.
+Result<job::JobSpec> make_job_spec(const JobOptions& o);
+
+/// Signal handling: SIGINT/SIGTERM cancel this token (the job stops after the current block).
+CancelToken& install_cancel_handlers();
+
+/// Writes the record to DIR/<record-id>.json (atomic); returns the path. On failure the record is
+/// printed to stdout so nothing is lost.
+Result<std::string> save_record(const WipeRecord& record, const std::string& dir);
+
+void register_wipe(CLI::App& app, int& exit_code);
+void register_verify(CLI::App& app, int& exit_code);
+void register_devices(CLI::App& app, int& exit_code);
+void register_methods(CLI::App& app, int& exit_code);
+void register_demo(CLI::App& app, int& exit_code);
+
+}  // namespace wipeproof::cli

@@ -1,0 +1,21 @@
+#pragma once
+// Documented in docs/cli.md; tests rely on them.
+#include "core/records.hpp"
+#include "core/result.hpp"
+
+namespace wipeproof::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,            ///< outcome erased / verification passed / command succeeded
+  kExitInternal = 1,      ///< a bug or an unexpected failure
+  kExitUsage = 2,         ///< bad input: unknown method, bad hex, coverage out of range, ...
+  kExitRefused = 3,       ///< a safety rule refused the target
+  kExitIo = 4,            ///< I/O failure: erased_with_exceptions, or the target could not be used
+  kExitVerifyFailed = 5,  ///< not_erased: data read back differs, or a signature remains
+  kExitInterrupted = 130, ///< SIGINT/SIGTERM (outcome interrupted)
+};
+
+int exit_code_for(const Error& error);
+int exit_code_for(Outcome outcome);
+
+}  // namespace wipeproof::cli

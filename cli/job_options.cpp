@@ -1,0 +1,95 @@
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "certs/record_json.hpp"
+#include "cli/commands.hpp"
+#include "core/hex.hpp"
+#include "core/sys.hpp"
+#include "verify/sample_plan.hpp"
+
+namespace wipeproof::cli {
+
+void add_job_options(CLI::App& cmd, JobOptions& o, bool with_method) {
+  if (with_method) {
+    cmd.add_option("-m,--method", o.method, "overwrite method (see `wipeproof methods`)")->capture_default_str();
+    cmd.add_option("--pattern", o.pattern_hex, "byte pattern in hex for --method pattern, e.g. 5aa5");
+    cmd.add_option("--rounds", o.rounds, "repeat the method's pass list N times")->capture_default_str();
+    cmd.add_flag("--blank", o.blank, "add a final 0x00 pass (verification then checks zeros)");
+  }
+  cmd.add_option("--verify", o.verify, "read-back verification: full, sample or none")->capture_default_str();
+  cmd.add_option("--coverage", o.coverage, "percent of the device a sampled verification reads, in (0,100]")
+      ->capture_default_str();
+  cmd.add_option("--seed", o.seed_hex, "64 hex digits: reproduce a recorded sample plan");
+  cmd.add_option("--block-size", o.block_size_kib, "I/O block size in KiB")->capture_default_str();
+}
+
+Result<job::JobSpec> make_job_spec(const JobOptions& o) {
+  job::JobSpec spec;
+  spec.method = wipe::find_method(o.method);
+  if (spec.method == nullptr)
+    return make_error(ErrorKind::usage, fmt::format("unknown method '{}' (see `wipeproof methods`)", o.method));
+  if (!o.pattern_hex.empty()) {
+    auto bytes = from_hex(o.pattern_hex);
+    if (!bytes) return make_error(ErrorKind::usage, fmt::format("--pattern '{}' is not hex (e.g. 5aa5)", o.pattern_hex));
+    if (bytes->size() > 512) return make_error(ErrorKind::usage, "--pattern is longer than 512 bytes");
+    spec.pass_options.user_pattern = *bytes;
+    if (!spec.method->needs_user_pattern)
+      return make_error(ErrorKind::usage, "--pattern needs --method pattern");
+  }
+  if (spec.method->needs_user_pattern && !spec.pass_options.user_pattern)
+    return make_error(ErrorKind::usage, "--method pattern needs --pattern HEX");
+  if (o.rounds < 1 || o.rounds > 100)
+    return make_error(ErrorKind::usage, fmt::format("--rounds must be between 1 and 100, got {}", o.rounds));
+  spec.pass_options.rounds = o.rounds;
+  spec.pass_options.final_blank = o.blank;
+  if (o.verify == "full") spec.verify_mode = VerifyMode::full;
+  else if (o.verify == "sample") spec.verify_mode = VerifyMode::sample;
+  else if (o.verify == "none") spec.verify_mode = VerifyMode::none;
+  else return make_error(ErrorKind::usage, fmt::format("--verify must be full, sample or none, got '{}'", o.verify));
+  WP_ASSIGN_OR_RETURN(spec.coverage_ppm, verify::coverage_ppm_from_percent(o.coverage));
+  if (!o.seed_hex.empty()) {
+    auto seed = from_hex(o.seed_hex);
+    if (!seed || seed->size() != verify::kSeedBytes)
+      return make_error(ErrorKind::usage, "--seed must be 64 hex digits (32 bytes)");
+    spec.seed = *seed;
+  }
+  if (o.block_size_kib == 0 || o.block_size_kib > 256 * 1024)
+    return make_error(ErrorKind::usage, fmt::format("--block-size must be 1..262144 KiB, got {}", o.block_size_kib));
+  spec.block_size = o.block_size_kib * 1024;
+  return spec;
+}
+
+namespace {
+CancelToken g_cancel;
+extern "C" void on_cancel_signal(int) { g_cancel.cancel(); }
+}  // namespace
+
+CancelToken& install_cancel_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_cancel_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return g_cancel;
+}
+
+Result<std::string> save_record(const WipeRecord& record, const std::string& dir) {
+  std::string doc = certs::to_document(certs::record_to_json(record));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::string path = (std::filesystem::path(dir) / (record.record_id + ".json")).string();
+  Result<void> r = ec ? Result<void>(sys_error("create directory " + dir, ec.value())) : write_file_atomic(path, doc);
+  if (!r) {
+    fmt::print(stderr, "error: cannot save the record ({}); here it is in full:\n", r.error().context);
+    fmt::print("{}", doc);
+    return tl::unexpected(r.error());
+  }
+  return path;
+}
+
+}  // namespace wipeproof::cli

@@ -1,0 +1,153 @@
+#pragma once
+// Plain data produced by device/, wipe/ and verify/ and consumed by certs/ and the renderers.
+// Keeping it in core lets certs read a record while linking only core ("certs never touches a
+// device" is then checked by the linker). No floating point: every number here is an integer
+// or a preformatted string, so the JSON form is canonical (RFC 8785) without float formatting.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wipeproof {
+
+struct DeviceIdentity {
+  std::string path;             ///< as given by the user
+  std::string kind;             ///< "block" or "image"
+  std::string kernel_name;      ///< "loop3", "sda"; empty for images
+  std::string model;
+  std::string serial;
+  std::string wwn;
+  std::string transport;        ///< sata, sas, nvme, usb, virtio, loop, scsi, mmc, image, unknown
+  std::optional<bool> rotational;
+  std::uint64_t size_bytes = 0;
+  std::uint32_t logical_sector_size = 512;
+  std::uint32_t physical_sector_size = 512;
+  bool direct_io = false;       ///< O_DIRECT was used (page cache bypassed)
+};
+
+enum class PatternKind { fixed, random_stream };
+
+/// What one pass writes. A fixed pattern repeats from byte 0 of the device: the byte at offset o
+/// is bytes[o % bytes.size()]. A random stream is AES-128-CTR keystream (key, IV as given): the
+/// byte at offset o is keystream byte o, so it can be regenerated anywhere.
+struct PassPattern {
+  PatternKind kind = PatternKind::fixed;
+  std::vector<std::byte> bytes;  ///< fixed only
+  std::string key_hex;           ///< random_stream only: 16-byte AES key
+  std::string iv_hex;            ///< random_stream only: 16-byte initial counter block
+  std::string origin;            ///< how the pass was chosen: "fixed", "random byte", "complement"...
+};
+
+/// A contiguous run of logical blocks that failed, with the errno that said so.
+struct IoFault {
+  std::string op;                ///< "write", "read", "sync"
+  std::uint64_t lba_first = 0;
+  std::uint64_t lba_count = 0;
+  int sys_errno = 0;
+  std::string message;
+};
+
+enum class RunStatus { complete, interrupted, aborted, skipped };
+const char* run_status_name(RunStatus status);
+
+struct PassRecord {
+  int index = 0;                 ///< 1-based
+  PassPattern pattern;
+  std::string started;           ///< RFC 3339 UTC
+  std::string finished;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t throughput_bytes_per_s = 0;
+  bool synced = false;           ///< fdatasync at the end succeeded
+  std::vector<IoFault> errors;
+  RunStatus status = RunStatus::skipped;
+};
+
+struct SamplePlanSummary {
+  std::string seed_hex;
+  std::uint64_t subsections = 0;
+  std::uint64_t samples_per_subsection = 0;
+  std::uint64_t sample_count = 0;      ///< ranges read, including first/last block
+  std::uint64_t sample_blocks = 0;     ///< blocks per subsection sample
+  std::uint64_t covered_blocks = 0;
+  std::uint64_t total_blocks = 0;
+  std::uint32_t block_size = 0;
+  std::uint32_t requested_coverage_ppm = 0;
+  std::string coverage_percent;        ///< achieved coverage: "10.02"
+  std::string lba_list_sha256;
+  bool first_and_last_included = false;
+};
+
+struct SignatureHit {
+  std::string type;    ///< "ext4", "gpt", ...
+  std::string usage;   ///< "filesystem", "partition table", ...
+  std::uint64_t offset = 0;
+};
+
+struct SignatureScan {
+  bool performed = false;
+  bool clean = false;
+  std::vector<SignatureHit> hits;
+  std::string error;   ///< non-empty when the scan could not run
+};
+
+enum class VerifyMode { full, sample, none };
+const char* verify_mode_name(VerifyMode mode);
+
+struct VerifyReport {
+  VerifyMode mode = VerifyMode::none;
+  PassPattern expected;
+  std::optional<SamplePlanSummary> plan;
+  std::string started;
+  std::string finished;
+  std::uint64_t blocks_read = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t throughput_bytes_per_s = 0;
+  std::uint64_t mismatched_blocks = 0;
+  std::vector<std::uint64_t> first_mismatch_lbas;  ///< at most kMaxReportedMismatches
+  std::vector<IoFault> read_errors;
+  SignatureScan signature_scan;
+  /// Probability that a residue covering 1 % (0.1 %) of the device was missed: (1-p)^samples.
+  std::string miss_probability_1pct;
+  std::string miss_probability_0_1pct;
+  RunStatus status = RunStatus::skipped;
+  bool passed = false;
+};
+
+inline constexpr std::size_t kMaxReportedMismatches = 64;
+
+struct MethodSummary {
+  std::string name;
+  std::string title;
+  std::string source;
+  int rounds = 1;
+  bool final_blank = false;
+};
+
+enum class Outcome { erased, erased_with_exceptions, not_erased, interrupted };
+const char* outcome_name(Outcome outcome);
+
+struct ToolInfo {
+  std::string name = "wipeproof";
+  std::string version;
+  std::string binary_sha256;
+};
+
+struct WipeRecord {
+  int record_version = 1;
+  std::string record_id;         ///< UUID v4
+  ToolInfo tool;
+  std::string host;
+  std::string kernel;
+  std::string started;
+  std::string finished;
+  DeviceIdentity device;
+  MethodSummary method;
+  std::uint32_t block_size_bytes = 0;  ///< I/O size used by the writer
+  std::vector<PassRecord> passes;
+  VerifyReport verification;
+  Outcome outcome = Outcome::not_erased;
+  std::vector<std::string> exceptions;  ///< why the outcome is not "erased", one line each
+};
+
+}  // namespace wipeproof

@@ -1,0 +1,75 @@
+#include "device/target.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include <fmt/format.h>
+
+namespace wipeproof::device {
+
+Result<Target> inspect_target(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return sys_error("cannot open " + path, errno);
+  Target t;
+  t.path = path;
+  if (S_ISBLK(st.st_mode)) {
+    WP_ASSIGN_OR_RETURN(auto info, inspect_block_device(path));
+    t.is_block = true;
+    t.identity = identity_from(info);
+    t.info = std::move(info);
+    return t;
+  }
+  if (!S_ISREG(st.st_mode))
+    return make_error(ErrorKind::refused, path + ": not a block device or regular file");
+  t.identity.path = path;
+  t.identity.kind = "image";
+  t.identity.model = "image file";
+  t.identity.transport = "image";
+  t.identity.size_bytes = static_cast<std::uint64_t>(st.st_size);
+  return t;
+}
+
+std::string confirmation_token(const Target& target) {
+  if (!target.is_block) return {};
+  return target.info->serial.empty() ? target.info->name : target.info->serial;
+}
+
+Result<void> check_not_in_use(const Target& target) {
+  if (!target.is_block) return {};
+  const BlockDeviceInfo& i = *target.info;
+  if (i.usage.system)
+    return make_error(ErrorKind::refused, fmt::format("{}: holds the running system (/ or /boot)", target.path));
+  if (!i.usage.mountpoints.empty())
+    return make_error(ErrorKind::refused, fmt::format("{}: mounted on {}", target.path, i.usage.mountpoints.front()));
+  if (!i.usage.swap.empty())
+    return make_error(ErrorKind::refused, fmt::format("{}: {} is active swap", target.path, i.usage.swap.front()));
+  if (!i.usage.holders.empty())
+    return make_error(ErrorKind::refused,
+                      fmt::format("{}: in use by {} (dm/md/LVM member)", target.path, i.usage.holders.front()));
+  if (i.read_only) return make_error(ErrorKind::refused, target.path + ": device is read-only");
+  return {};
+}
+
+Result<WipeAuthorization> authorize_wipe(const Target& target, const std::optional<std::string>& confirm) {
+  WP_RETURN_IF_ERROR(check_not_in_use(target));
+  std::string token = confirmation_token(target);
+  if (!token.empty()) {
+    if (!confirm)
+      return make_error(ErrorKind::refused,
+                        fmt::format("{}: confirmation required: pass --confirm {}", target.path, token));
+    if (*confirm != token)
+      return make_error(ErrorKind::refused, fmt::format("{}: confirmation '{}' does not match the drive ({})",
+                                                        target.path, *confirm, token));
+  }
+  return WipeAuthorization(target);
+}
+
+Result<std::unique_ptr<BlockDevice>> open_for_wipe(const WipeAuthorization& auth) {
+  // Re-check right before opening: a mount may have appeared since the user confirmed.
+  WP_ASSIGN_OR_RETURN(Target fresh, inspect_target(auth.target().path));
+  WP_RETURN_IF_ERROR(check_not_in_use(fresh));
+  return open_block_device(auth.target().path, OpenMode::read_write);
+}
+
+}  // namespace wipeproof::device

@@ -1,0 +1,147 @@
+#include "job/wipe_job.hpp"
+
+#include <fmt/format.h>
+
+#include "core/clock.hpp"
+#include "core/sha256.hpp"
+#include "core/sys.hpp"
+#include "core/version.hpp"
+#include "verify/signature_scan.hpp"
+
+namespace wipeproof::job {
+
+Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& spec) {
+  if (spec.method == nullptr) return make_error(ErrorKind::usage, "no method");
+  wipe::OverwriteOptions ow;
+  ow.block_size = spec.block_size;
+  WP_RETURN_IF_ERROR(wipe::validate_overwrite(geometry, ow));
+  JobPlan plan;
+  WP_ASSIGN_OR_RETURN(plan.passes, wipe::instantiate_passes(*spec.method, spec.pass_options));
+  if (spec.verify_mode == VerifyMode::sample) {
+    std::vector<std::byte> seed(verify::kSeedBytes);
+    if (spec.seed) {
+      seed = *spec.seed;
+    } else {
+      WP_RETURN_IF_ERROR(random_bytes(seed));
+    }
+    std::uint64_t blocks = (geometry.size_bytes + geometry.logical_sector_size - 1) / geometry.logical_sector_size;
+    WP_ASSIGN_OR_RETURN(auto sp, verify::make_sample_plan(blocks, geometry.logical_sector_size, spec.coverage_ppm,
+                                                          seed, spec.block_size / geometry.logical_sector_size));
+    plan.sample_plan = std::move(sp);
+  }
+  return plan;
+}
+
+VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expected, const JobSpec& spec,
+                              const std::optional<verify::SamplePlan>& plan, const ProgressCallback& progress,
+                              const CancelToken& cancel) {
+  verify::VerifyOptions vo;
+  vo.block_size = spec.block_size;
+  VerifyReport rep = verify::verify_device(dev, expected, spec.verify_mode, plan ? &*plan : nullptr, vo,
+                                           progress, cancel);
+  if (spec.verify_mode != VerifyMode::none && rep.status == RunStatus::complete && !spec.scan_path.empty()) {
+    rep.signature_scan = verify::scan_signatures(spec.scan_path);
+    if (!rep.signature_scan.clean) rep.passed = false;
+  }
+  return rep;
+}
+
+Result<WipeRecord> new_record() {
+  WipeRecord rec;
+  WP_ASSIGN_OR_RETURN(rec.record_id, make_uuid_v4());
+  rec.tool.version = tool_version();
+  auto exe = sha256_file(self_executable_path());
+  rec.tool.binary_sha256 = exe ? *exe : std::string{};
+  rec.host = host_name();
+  rec.kernel = kernel_release();
+  return rec;
+}
+
+WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec,
+                   const JobPlan& plan, const ProgressCallback& progress, const CancelToken& cancel) {
+  auto header = new_record();
+  WipeRecord rec = header ? *header : WipeRecord{};
+  rec.started = now_utc();
+  rec.device = identity;
+  rec.device.size_bytes = dev.geometry().size_bytes;
+  rec.device.logical_sector_size = dev.geometry().logical_sector_size;
+  rec.device.physical_sector_size = dev.geometry().physical_sector_size;
+  rec.device.direct_io = dev.direct_io();
+  rec.method = {spec.method->name, spec.method->title, spec.method->source, spec.pass_options.rounds,
+                spec.pass_options.final_blank};
+  rec.block_size_bytes = static_cast<std::uint32_t>(spec.block_size);
+
+  wipe::OverwriteOptions ow;
+  ow.block_size = spec.block_size;
+  rec.passes = wipe::run_overwrite(dev, plan.passes, ow, progress, cancel);
+
+  bool all_complete = !rec.passes.empty() && rec.passes.back().status == RunStatus::complete;
+  rec.verification.mode = spec.verify_mode;
+  if (all_complete && !cancel.cancelled())
+    rec.verification = run_verification(dev, plan.passes.back(), spec, plan.sample_plan, progress, cancel);
+  else if (!plan.passes.empty())
+    rec.verification.expected = plan.passes.back();
+  rec.finished = now_utc();
+  if (!header) rec.exceptions.push_back("record header incomplete: " + header.error().context);
+  decide_outcome(rec);
+  return rec;
+}
+
+void decide_outcome(WipeRecord& rec) {
+  std::vector<std::string>& ex = rec.exceptions;
+  bool interrupted = false, not_erased = false, exceptions = !ex.empty();
+  for (const auto& p : rec.passes) {
+    if (p.status == RunStatus::interrupted) interrupted = true;
+    if (p.status == RunStatus::aborted) {
+      not_erased = true;
+      ex.push_back(fmt::format("pass {} aborted: {}", p.index, p.errors.empty() ? "" : p.errors.back().message));
+    }
+    if (p.status == RunStatus::skipped) ex.push_back(fmt::format("pass {} not run", p.index));
+    for (const auto& e : p.errors) {
+      if (p.status == RunStatus::aborted) break;
+      exceptions = true;
+      ex.push_back(fmt::format("pass {}: {} error on LBA {}+{}: {}", p.index, e.op, e.lba_first, e.lba_count, e.message));
+    }
+    if (p.status == RunStatus::complete && !p.synced) exceptions = true;
+  }
+  const VerifyReport& v = rec.verification;
+  if (v.status == RunStatus::interrupted) interrupted = true;
+  if (v.mode == VerifyMode::none) {
+    exceptions = true;
+    ex.push_back("not verified (--verify none): NIST SP 800-88 requires verification");
+  } else if (v.status == RunStatus::aborted) {
+    not_erased = true;
+    ex.push_back("verification aborted");
+  } else if (v.status == RunStatus::complete) {
+    if (v.mismatched_blocks > 0) {
+      not_erased = true;
+      ex.push_back(fmt::format("{} blocks read back differ from the last pass (first LBA {})", v.mismatched_blocks,
+                               v.first_mismatch_lbas.empty() ? 0 : v.first_mismatch_lbas.front()));
+    }
+    for (const auto& e : v.read_errors) {
+      exceptions = true;
+      ex.push_back(fmt::format("verify: {} error on LBA {}+{}: {}", e.op, e.lba_first, e.lba_count, e.message));
+    }
+    if (v.signature_scan.performed && !v.signature_scan.clean) {
+      not_erased = true;
+      for (const auto& h : v.signature_scan.hits)
+        ex.push_back(fmt::format("signature still present: {} ({}) at byte {}", h.type, h.usage, h.offset));
+    }
+    if (!v.signature_scan.error.empty()) {
+      exceptions = true;
+      ex.push_back("signature scan: " + v.signature_scan.error);
+    }
+  }
+  if (interrupted) {
+    rec.outcome = Outcome::interrupted;
+    ex.insert(ex.begin(), "interrupted by signal before the job finished");
+  } else if (not_erased) {
+    rec.outcome = Outcome::not_erased;
+  } else if (exceptions) {
+    rec.outcome = Outcome::erased_with_exceptions;
+  } else {
+    rec.outcome = Outcome::erased;
+  }
+}
+
+}  // namespace wipeproof::job

@@ -1,0 +1,56 @@
+#pragma once
+// One complete job on one target: overwrite passes, read-back verification, signature scan,
+// and the outcome. Shared by the CLI and (later) the rack station, so it lives below both.
+// It returns a record; it never prints.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/progress.hpp"
+#include "core/records.hpp"
+#include "device/block_device.hpp"
+#include "verify/sample_plan.hpp"
+#include "verify/verifier.hpp"
+#include "wipe/method.hpp"
+#include "wipe/overwrite_engine.hpp"
+
+namespace wipeproof::job {
+
+struct JobSpec {
+  const wipe::MethodDefinition* method = nullptr;
+  wipe::PassOptions pass_options;
+  VerifyMode verify_mode = VerifyMode::full;
+  std::uint32_t coverage_ppm = 100000;          ///< 10 % by default (NIST SP 800-88 Rev. 1 §4.7.3)
+  std::optional<std::vector<std::byte>> seed;   ///< sample seed; drawn from getrandom if absent
+  std::size_t block_size = 1 << 20;
+  /// Path libblkid probes after the wipe; empty skips the scan (simulated devices).
+  std::string scan_path;
+};
+
+/// Everything decided before the first write: the concrete passes and the sample plan. Built
+/// first so --dry-run can show it and bad input fails before anything is written.
+struct JobPlan {
+  std::vector<PassPattern> passes;
+  std::optional<verify::SamplePlan> sample_plan;
+};
+
+Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& spec);
+
+/// Runs a planned job. The record is complete even when the job fails or is interrupted.
+WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec,
+                   const JobPlan& plan, const ProgressCallback& progress, const CancelToken& cancel);
+
+/// Runs verification alone (the `verify` command): read-back plus signature scan.
+VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expected, const JobSpec& spec,
+                              const std::optional<verify::SamplePlan>& plan, const ProgressCallback& progress,
+                              const CancelToken& cancel);
+
+/// The outcome rules (docs/record.md): interrupted beats everything; a mismatch, a signature or
+/// an aborted pass means not_erased; I/O errors or a skipped verification mean
+/// erased_with_exceptions. Fills record.outcome and record.exceptions.
+void decide_outcome(WipeRecord& record);
+
+/// The common header of every record: id, tool, binary hash, host.
+Result<WipeRecord> new_record();
+
+}  // namespace wipeproof::job

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs every Debian 12 package wipeproof needs to build and test, then configures and builds
+# it in ./build with warnings as errors. Safe to re-run. Run as root on Debian 12.
+set -eu
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES="build-essential cmake pkg-config git libssl-dev libblkid-dev libatasmart-dev libfmt-dev \
+  libcli11-dev nlohmann-json3-dev libexpected-dev catch2 e2fsprogs util-linux fdisk"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends $missing
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWIPEPROOF_WERROR=ON
+cmake --build build -j"$(nproc)"

@@ -1,0 +1,46 @@
+#!/bin/sh
+# A real loop device holding ext4 with marker files is wiped with METHOD ($2); then no marker is
+# left, libblkid finds nothing, full and sampled verification pass, and one flipped sector makes
+# full verification fail naming that LBA.
+. "$(dirname "$0")/common.sh"
+METHOD=$2
+MARKER="PATIENT-MARKER-e2e-$$"
+new_loop 64M
+mkfs.ext4 -q "$LOOP"
+mkdir "$TMP/mnt"
+mount "$LOOP" "$TMP/mnt"
+MOUNTS="$TMP/mnt"
+for i in 1 2 3 4 5 6 7 8; do
+  echo "$MARKER record $i: name, date of birth, diagnosis" >"$TMP/mnt/patient-$i.txt"
+done
+umount "$TMP/mnt"
+MOUNTS=""
+[ "$(grep -a -c "$MARKER" "$LOOP")" -gt 0 ] || fail "marker not on the device before the wipe"
+blkid -p "$LOOP" >/dev/null || fail "blkid should see ext4 before the wipe"
+
+expect_rc 0 "$WP" wipe "$LOOP" --method "$METHOD" --confirm "$LOOP_NAME" --out "$TMP/certs"
+expect_output "outcome: erased"
+RECORD=$(ls "$TMP"/certs/*.json)
+grep -q '"outcome": "erased"' "$RECORD" || fail "record does not say erased"
+grep -q "\"kernel_name\": \"$LOOP_NAME\"" "$RECORD" || fail "record lacks the device"
+
+# (a) no marker anywhere, read through the block layer with O_DIRECT (dd) and buffered (grep)
+if dd if="$LOOP" bs=1M iflag=direct status=none | grep -a -q "$MARKER"; then fail "marker survived"; fi
+if grep -a -q "$MARKER" "$LOOP"; then fail "marker survived (buffered read)"; fi
+# (b) libblkid finds no signature: blkid -p exits 2 when nothing is found
+set +e
+blkid -p "$LOOP" >/dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "blkid still finds a signature (rc $rc)"
+# (c) full and sampled re-verification from the record pass
+expect_rc 0 "$WP" verify "$LOOP" --record "$RECORD"
+expect_output "PASSED"
+expect_rc 0 "$WP" verify "$LOOP" --record "$RECORD" --verify sample --coverage 10
+expect_output "PASSED"
+# (d) one flipped sector: full verification fails and names LBA 777
+dd if=/dev/urandom of="$LOOP" bs=512 seek=777 count=1 oflag=direct conv=notrunc status=none
+expect_rc 5 "$WP" verify "$LOOP" --record "$RECORD" --json
+expect_output '"first_mismatch_lbas":\[777\]'
+expect_output '"mismatched_blocks":1'
+echo "ok: $METHOD"

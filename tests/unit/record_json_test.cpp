@@ -1,0 +1,48 @@
+#include <catch2/catch.hpp>
+
+#include "certs/record_json.hpp"
+
+using namespace wipeproof;
+
+TEST_CASE("records serialize with sorted keys and parse back the verification inputs", "[record]") {
+  WipeRecord r;
+  r.record_id = "7adecf43-b000-4f0c-88c8-38d4e713696d";
+  r.device.path = "/dev/loop3";
+  r.device.size_bytes = 1 << 20;
+  r.device.serial = "S\xff\x01N";  // hostile bytes from a drive must not break the JSON
+  r.block_size_bytes = 1 << 20;
+  PassRecord p;
+  p.index = 1;
+  p.pattern.kind = PatternKind::random_stream;
+  p.pattern.key_hex = "00112233445566778899aabbccddeeff";
+  p.pattern.iv_hex = "ffeeddccbbaa99887766554433221100";
+  p.status = RunStatus::complete;
+  r.passes.push_back(p);
+  r.verification.mode = VerifyMode::sample;
+  r.verification.expected = p.pattern;
+  SamplePlanSummary s;
+  s.seed_hex = std::string(64, 'a');
+  s.requested_coverage_ppm = 100000;
+  r.verification.plan = s;
+  r.outcome = Outcome::erased;
+
+  nlohmann::json j = certs::record_to_json(r);
+  CHECK(j["outcome"] == "erased");
+  CHECK(j["verification"]["plan"]["seed_hex"] == s.seed_hex);
+  std::string doc = certs::to_document(j);
+  CHECK(doc.find("\"block_size_bytes\"") < doc.find("\"device\""));  // keys sorted
+
+  auto back = certs::record_from_json(nlohmann::json::parse(doc));
+  REQUIRE(back);
+  CHECK(back->verification.expected.key_hex == p.pattern.key_hex);
+  CHECK(back->verification.expected.iv_hex == p.pattern.iv_hex);
+  CHECK(back->verification.plan->seed_hex == s.seed_hex);
+  CHECK(back->verification.plan->requested_coverage_ppm == 100000);
+  CHECK(back->device.size_bytes == 1u << 20);
+}
+
+TEST_CASE("malformed records are usage errors", "[record]") {
+  CHECK(certs::record_from_json(nlohmann::json::parse("{}")).error().kind == ErrorKind::usage);
+  auto j = nlohmann::json::parse(R"({"record_version":1,"passes":[{"index":1,"pattern":{"kind":"random","key_hex":"00"}}]})");
+  CHECK(certs::record_from_json(j).error().kind == ErrorKind::usage);
+}

@@ -1,0 +1,176 @@
+#include "verify/verifier.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/aligned_buffer.hpp"
+#include "core/bounded_queue.hpp"
+#include "core/clock.hpp"
+#include "core/pass_stream.hpp"
+
+namespace wipeproof::verify {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ReadJob {
+  std::uint64_t offset = 0;
+  std::size_t length = 0;
+};
+
+struct ReadChunk {
+  ReadJob job;
+  std::size_t buffer = 0;
+  std::vector<std::uint64_t> failed_lbas;  ///< sectors that could not be read
+  std::vector<IoFault> faults;
+  bool device_gone = false;
+};
+
+std::vector<ReadJob> make_jobs(const device::DeviceGeometry& g, VerifyMode mode, const SamplePlan* plan,
+                               std::size_t block_size) {
+  std::vector<ReadJob> jobs;
+  const std::uint64_t size = g.size_bytes;
+  const std::uint64_t ss = g.logical_sector_size;
+  auto add_span = [&](std::uint64_t off, std::uint64_t end) {
+    end = std::min(end, size);
+    for (; off < end; off += block_size)
+      jobs.push_back({off, static_cast<std::size_t>(std::min<std::uint64_t>(block_size, end - off))});
+  };
+  if (mode == VerifyMode::full) {
+    add_span(0, size);
+  } else if (plan != nullptr) {
+    for (const auto& r : plan->ranges) add_span(r.first_lba * ss, (r.first_lba + r.count) * ss);
+  }
+  return jobs;
+}
+
+}  // namespace
+
+VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected, VerifyMode mode,
+                           const SamplePlan* plan, const VerifyOptions& options, const ProgressCallback& progress,
+                           const CancelToken& cancel) {
+  VerifyReport rep;
+  rep.mode = mode;
+  rep.expected = expected;
+  if (mode == VerifyMode::none) return rep;
+  rep.started = now_utc();
+  auto start = Clock::now();
+  const auto& g = dev.geometry();
+  const std::uint64_t ss = g.logical_sector_size;
+  rep.status = RunStatus::complete;
+
+  auto fail = [&](RunStatus st, std::string why) {
+    rep.status = st;
+    rep.read_errors.push_back({"verify", 0, 0, 0, std::move(why)});
+    rep.finished = now_utc();
+    return rep;
+  };
+  if (mode == VerifyMode::sample && plan == nullptr) return fail(RunStatus::aborted, "sample verification without a plan");
+  if (plan != nullptr && mode == VerifyMode::sample) rep.plan = summarize(*plan);
+  auto stream = PassStream::create(expected);
+  if (!stream) return fail(RunStatus::aborted, stream.error().context);
+  if (auto r = dev.drop_caches(); !r) {
+    if (device::is_device_gone(r.error())) return fail(RunStatus::aborted, r.error().context);
+    rep.read_errors.push_back({"drop_caches", 0, 0, r.error().sys_errno, r.error().context});
+  }
+
+  std::vector<ReadJob> jobs = make_jobs(g, mode, plan, options.block_size);
+  std::uint64_t total_bytes = 0;
+  for (const auto& j : jobs) total_bytes += j.length;
+
+  std::vector<AlignedBuffer> buffers;
+  for (std::size_t i = 0; i < options.buffers; ++i) buffers.emplace_back(options.block_size, g.buffer_alignment);
+  BoundedQueue<std::size_t> free_q(options.buffers);
+  BoundedQueue<ReadChunk> full_q(options.buffers);
+  for (std::size_t i = 0; i < options.buffers; ++i) free_q.push(i);
+
+  std::thread reader([&] {
+    for (const auto& job : jobs) {
+      if (cancel.cancelled()) break;
+      auto b = free_q.pop();
+      if (!b) break;
+      ReadChunk c{job, *b, {}, {}, false};
+      auto data = buffers[*b].span().first(job.length);
+      if (auto r = dev.read_at(job.offset, data); !r) {
+        c.device_gone = device::is_device_gone(r.error());
+        // Narrow down to the unreadable sectors; the readable rest is still checked.
+        for (std::uint64_t pos = 0; pos < job.length && !c.device_gone; pos += ss) {
+          std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(ss, job.length - pos));
+          auto rs = dev.read_at(job.offset + pos, data.subspan(pos, n));
+          if (rs) continue;
+          c.device_gone = device::is_device_gone(rs.error());
+          std::uint64_t lba = (job.offset + pos) / ss;
+          c.failed_lbas.push_back(lba);
+          if (!c.faults.empty() && c.faults.back().lba_first + c.faults.back().lba_count == lba)
+            ++c.faults.back().lba_count;
+          else
+            c.faults.push_back({"read", lba, 1, rs.error().sys_errno, rs.error().context});
+        }
+        if (c.device_gone && c.faults.empty())
+          c.faults.push_back({"read", job.offset / ss, 0, r.error().sys_errno, r.error().context});
+      }
+      bool gone = c.device_gone;
+      if (!full_q.push(std::move(c)) || gone) break;
+    }
+    full_q.close();
+  });
+
+  std::uint64_t done_bytes = 0;
+  auto last_report = Clock::now();
+  std::vector<std::uint64_t> bad;
+  while (auto c = full_q.pop()) {
+    if (cancel.cancelled()) {
+      rep.status = RunStatus::interrupted;
+      break;
+    }
+    for (auto& f : c->faults)
+      if (rep.read_errors.size() < kMaxReportedMismatches) rep.read_errors.push_back(std::move(f));
+    if (c->device_gone) {
+      rep.status = RunStatus::aborted;
+      break;
+    }
+    bad.clear();
+    auto data = buffers[c->buffer].span().first(c->job.length);
+    if (auto r = stream->find_mismatches(c->job.offset, data, ss, bad); !r) {
+      rep.status = RunStatus::aborted;
+      rep.read_errors.push_back({"verify", 0, 0, 0, r.error().context});
+      break;
+    }
+    std::uint64_t first_lba = c->job.offset / ss;
+    for (std::uint64_t idx : bad) {
+      std::uint64_t lba = first_lba + idx;
+      if (std::find(c->failed_lbas.begin(), c->failed_lbas.end(), lba) != c->failed_lbas.end()) continue;
+      ++rep.mismatched_blocks;
+      if (rep.first_mismatch_lbas.size() < kMaxReportedMismatches) rep.first_mismatch_lbas.push_back(lba);
+    }
+    std::uint64_t blocks = (c->job.length + ss - 1) / ss;
+    rep.blocks_read += blocks - c->failed_lbas.size();
+    rep.bytes_read += c->job.length;
+    done_bytes += c->job.length;
+    free_q.push(c->buffer);
+    auto now = Clock::now();
+    if (progress && now - last_report >= std::chrono::milliseconds(250)) {
+      last_report = now;
+      std::uint64_t rate = throughput(done_bytes, now - start);
+      progress({"verify", 0, 0, done_bytes, total_bytes, rate, rate ? (total_bytes - done_bytes) / rate : 0});
+    }
+  }
+  free_q.close();
+  full_q.close();
+  reader.join();
+  if (rep.status == RunStatus::complete && cancel.cancelled()) rep.status = RunStatus::interrupted;
+  if (progress) progress({"verify", 0, 0, done_bytes, total_bytes, throughput(done_bytes, Clock::now() - start), 0});
+
+  rep.throughput_bytes_per_s = throughput(rep.bytes_read, Clock::now() - start);
+  std::uint64_t samples = (mode == VerifyMode::full) ? 0 : (plan ? plan->ranges.size() : 0);
+  bool full_coverage = mode == VerifyMode::full || (plan != nullptr && plan->covered_blocks() >= plan->total_blocks);
+  rep.miss_probability_1pct = full_coverage ? "0" : miss_probability(0.01, samples);
+  rep.miss_probability_0_1pct = full_coverage ? "0" : miss_probability(0.001, samples);
+  rep.passed = rep.status == RunStatus::complete && rep.mismatched_blocks == 0 && rep.read_errors.empty();
+  rep.finished = now_utc();
+  return rep;
+}
+
+}  // namespace wipeproof::verify

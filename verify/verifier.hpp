@@ -1,0 +1,26 @@
+#pragma once
+// Read-back verification: reads the whole device (or a sample plan's ranges) and compares every
+// logical block with what the last pass wrote: a fixed pattern, or the AES-128-CTR stream
+// regenerated from the recorded key and IV. A reader thread keeps the device busy while the
+// calling thread compares. Counts mismatching blocks and keeps the first LBAs.
+#include <cstddef>
+
+#include "core/progress.hpp"
+#include "core/records.hpp"
+#include "device/block_device.hpp"
+#include "verify/sample_plan.hpp"
+
+namespace wipeproof::verify {
+
+struct VerifyOptions {
+  std::size_t block_size = 1 << 20;  ///< bytes per read
+  std::size_t buffers = 4;
+};
+
+/// Verifies `dev` against `expected`. `plan` is required for VerifyMode::sample and ignored
+/// otherwise. Page caches are dropped first. The signature scan is separate (signature_scan.hpp).
+VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected, VerifyMode mode,
+                           const SamplePlan* plan, const VerifyOptions& options, const ProgressCallback& progress,
+                           const CancelToken& cancel);
+
+}  // namespace wipeproof::verify
