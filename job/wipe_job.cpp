@@ -1,5 +1,7 @@
 #include "job/wipe_job.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
@@ -102,7 +104,11 @@ void decide_outcome(WipeRecord& rec) {
       exceptions = true;
       ex.push_back(fmt::format("pass {}: {} error on LBA {}+{}: {}", p.index, e.op, e.lba_first, e.lba_count, e.message));
     }
-    if (p.status == RunStatus::complete && !p.synced) exceptions = true;
+    if (p.status == RunStatus::complete && !p.synced) {
+      exceptions = true;
+      bool reported = std::any_of(p.errors.begin(), p.errors.end(), [](const IoFault& f) { return f.op == "sync"; });
+      if (!reported) ex.push_back(fmt::format("pass {}: not confirmed durable (no successful fdatasync)", p.index));
+    }
   }
   const VerifyReport& v = rec.verification;
   if (v.status == RunStatus::interrupted) interrupted = true;

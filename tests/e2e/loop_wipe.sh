@@ -38,6 +38,15 @@ expect_rc 0 "$WP" verify "$LOOP" --record "$RECORD"
 expect_output "PASSED"
 expect_rc 0 "$WP" verify "$LOOP" --record "$RECORD" --verify sample --coverage 10
 expect_output "PASSED"
+# (c2) anyone can check the last pass without wipeproof: for a random pass, stock openssl
+# regenerates the AES-128-CTR stream from the recorded key and IV (docs/verification.md).
+if [ "$METHOD" = random ]; then
+  KEY=$(grep -o '"key_hex": "[0-9a-f]*"' "$RECORD" | tail -1 | cut -d'"' -f4)
+  IV=$(grep -o '"iv_hex": "[0-9a-f]*"' "$RECORD" | tail -1 | cut -d'"' -f4)
+  head -c 4194304 /dev/zero | openssl enc -aes-128-ctr -K "$KEY" -iv "$IV" >"$TMP/expected"
+  dd if="$LOOP" bs=1M count=4 iflag=direct status=none >"$TMP/actual"
+  cmp -s "$TMP/expected" "$TMP/actual" || fail "device does not hold the recorded AES-128-CTR stream"
+fi
 # (d) one flipped sector: full verification fails and names LBA 777
 dd if=/dev/urandom of="$LOOP" bs=512 seek=777 count=1 oflag=direct conv=notrunc status=none
 expect_rc 5 "$WP" verify "$LOOP" --record "$RECORD" --json

@@ -101,3 +101,33 @@ TEST_CASE("planning rejects bad input before anything is written", "[job]") {
   CHECK(job::plan_job(dev.geometry(), s).error().kind == ErrorKind::usage);
   CHECK(dev.write_calls() == 0);
 }
+
+TEST_CASE("outcome rules", "[job]") {
+  WipeRecord r;
+  PassRecord p;
+  p.index = 1;
+  p.status = RunStatus::complete;
+  p.synced = true;
+  r.passes.push_back(p);
+  r.verification.mode = VerifyMode::full;
+  r.verification.status = RunStatus::complete;
+  r.verification.signature_scan.performed = true;
+  r.verification.signature_scan.clean = true;
+  job::decide_outcome(r);
+  CHECK(r.outcome == Outcome::erased);
+
+  WipeRecord sig = r;
+  sig.exceptions.clear();
+  sig.verification.signature_scan.clean = false;
+  sig.verification.signature_scan.hits.push_back({"ext4", "filesystem", 1080});
+  job::decide_outcome(sig);
+  CHECK(sig.outcome == Outcome::not_erased);
+  REQUIRE(sig.exceptions.size() == 1);
+  CHECK(sig.exceptions[0] == "signature still present: ext4 (filesystem) at byte 1080");
+
+  WipeRecord unsynced = r;
+  unsynced.exceptions.clear();
+  unsynced.passes[0].synced = false;
+  job::decide_outcome(unsynced);
+  CHECK(unsynced.outcome == Outcome::erased_with_exceptions);
+}
