@@ -1,0 +1,25 @@
+#pragma once
+// The record's JSON form (docs/record.md). Serializing is separate from building the record
+// (job/) and, later, from signing it. nlohmann::json keeps object keys sorted and the record
+// holds no floating-point numbers, so dump() output is canonical (RFC 8785) as it is.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/records.hpp"
+#include "core/result.hpp"
+
+namespace wipeproof::certs {
+
+nlohmann::json record_to_json(const WipeRecord& record);
+nlohmann::json verify_report_to_json(const VerifyReport& report);
+nlohmann::json pattern_to_json(const PassPattern& pattern);
+
+/// Parses the fields `verify` needs back out of a record: the last pass's pattern, the sample
+/// plan seed and coverage. Usage error on anything malformed.
+Result<WipeRecord> record_from_json(const nlohmann::json& json);
+
+/// Pretty-printed (indent 2) for files people read; keys stay sorted.
+std::string to_document(const nlohmann::json& json);
+
+}  // namespace wipeproof::certs
