@@ -78,6 +78,11 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
     return fail(Error{ErrorKind::usage, 0,
                       fmt::format("{} is {} bytes but the record describes a {}-byte device", o.target,
                                   (*dev)->geometry().size_bytes, record->device.size_bytes)});
+  // A record names one drive: refuse to "verify" a different one against it.
+  if (record && target->is_block && !record->device.serial.empty() && record->device.serial != target->info->serial)
+    return fail(Error{ErrorKind::usage, 0,
+                      fmt::format("{} has serial '{}' but the record is for serial '{}'", o.target,
+                                  target->info->serial, record->device.serial)});
   auto plan = job::plan_job((*dev)->geometry(), *spec);
   if (!plan) return fail(plan.error());
 

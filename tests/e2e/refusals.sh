@@ -21,6 +21,10 @@ expect_rc 3 "$WP" wipe "$LOOP" </dev/null
 expect_output "confirmation required: pass --confirm $LOOP_NAME"
 expect_rc 3 "$WP" wipe "$LOOP" --confirm WRONG-SERIAL
 expect_output "does not match"
+# At a terminal the operator is asked; a wrong answer refuses (script(1) provides the terminal).
+echo "not-the-name" | expect_rc 3 script -qec "$WP wipe $LOOP --out $TMP/certs" /dev/null
+expect_output "Type its name '$LOOP_NAME' to confirm"
+expect_output "does not match"
 [ "$(checksum "$LOOP")" = "$before" ] || fail "unconfirmed wipe changed the device"
 
 # A mounted partition refuses the whole disk.
