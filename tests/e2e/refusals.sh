@@ -26,6 +26,9 @@ echo "not-the-name" | expect_rc 3 script -qec "$WP wipe $LOOP --out $TMP/certs" 
 expect_output "Type its name '$LOOP_NAME' to confirm"
 expect_output "does not match"
 [ "$(checksum "$LOOP")" = "$before" ] || fail "unconfirmed wipe changed the device"
+# ...and the right answer at the prompt is a confirmation.
+echo "$LOOP_NAME" | expect_rc 0 script -qec "$WP wipe $LOOP --verify sample --out $TMP/certs" /dev/null
+expect_output "outcome: erased"
 
 # A mounted partition refuses the whole disk.
 # Partition the image file first, then attach it with -P so the kernel creates loopNp1.
