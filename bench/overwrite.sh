@@ -38,13 +38,15 @@ BYTES=$(blockdev --getsize64 "$LOOP")
 run() {
   label=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$TMP/time" "$@" >"$TMP/$label.out" 2>&1 || {
+  t0=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$TMP/time" "$@" >"$TMP/$label.out" 2>&1 || {
     echo "$label failed:" >&2
     cat "$TMP/$label.out" >&2
     exit 1
   }
-  SECS=$(cut -d' ' -f1 "$TMP/time")
-  RSS=$(cut -d' ' -f2 "$TMP/time")
+  t1=$(date +%s%N)
+  SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+  RSS=$(cat "$TMP/time")
 }
 rate() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.0f MiB/s", b / s / 1048576 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }  # time b / time a = speed a / speed b
