@@ -132,7 +132,26 @@ Result<PassPattern> pattern_from_json(const json& j) {
 
 }  // namespace
 
-Result<WipeRecord> record_from_json(const json& j) {
+namespace {
+
+/// A certificate (schema v1) carries the record's passes and verification in its own layout.
+json certificate_as_record(const json& c) {
+  json r = {{"record_version", 1}, {"record_id", c.value("record_id", "")}};
+  const json& s = c.contains("sanitization") ? c["sanitization"] : json::object();
+  const json& m = c.contains("media") ? c["media"] : json::object();
+  r["block_size_bytes"] = s.value("block_size_bytes", 0u);
+  r["passes"] = s.contains("passes") ? s["passes"] : json::array();
+  r["verification"] = c.contains("verification") ? c["verification"] : json::object();
+  r["device"] = {{"path", m.value("path", "")},
+                 {"serial", m.contains("serial") && m["serial"].is_string() ? m["serial"] : json("")},
+                 {"size_bytes", m.contains("capacity") ? m["capacity"].value("apparent_bytes", std::uint64_t{0}) : 0}};
+  return r;
+}
+
+}  // namespace
+
+Result<WipeRecord> record_from_json(const json& in) {
+  const json j = (in.is_object() && in.value("schema", "") == "wipeproof-certificate-v1") ? certificate_as_record(in) : in;
   if (!j.is_object() || j.value("record_version", 0) != 1)
     return make_error(ErrorKind::usage, "not a wipeproof record (record_version 1 expected)");
   WipeRecord r;

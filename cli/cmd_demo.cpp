@@ -9,6 +9,8 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/signing.hpp"
+#include "certs/keys.hpp"
 #include "core/subprocess.hpp"
 #include "device/target.hpp"
 #include "verify/signature_scan.hpp"
@@ -24,7 +26,40 @@ struct DemoOptions {
   std::uint64_t size_mib = 64;
   JobOptions job;
   bool json = false;
+  SignOptions sign;
 };
+
+/// Demo keys and site facts, clearly marked as samples, unless the user gave their own.
+Result<void> prepare_demo_signing(SignOptions& s, const fs::path& dir) {
+  if (s.no_sign) return {};
+  if (s.keys_dir.empty()) {
+    s.keys_dir = (dir / "keys").string();
+    if (!fs::exists(dir / "keys" / "signer.pem")) {
+      certs::KeyInitOptions k;
+      k.dir = s.keys_dir;
+      k.organisation = "Demo Clinic (sample)";
+      k.signer_name = "wipeproof demo station";
+      WP_RETURN_IF_ERROR(certs::init_keys(k));
+    }
+  }
+  auto set = [](std::string& v, const char* d) {
+    if (v.empty()) v = d;
+  };
+  set(s.flags.organisation, "Demo Clinic (sample)");
+  set(s.flags.location, "demo bench, room 101");
+  set(s.flags.data_owner, "Demo Hospital (sample)");
+  set(s.flags.operator_.name, "Demo Operator");
+  set(s.flags.operator_.title, "data sanitization technician");
+  set(s.flags.operator_.contact, "operator@example.invalid");
+  set(s.flags.validator.name, "Demo Manager");
+  set(s.flags.validator.title, "information system manager");
+  set(s.flags.station_id, "demo");
+  set(s.flags.asset_number, "DEMO-0001");
+  set(s.flags.backup, "yes");
+  set(s.flags.backup_location, "demo backup server (sample)");
+  set(s.flags.disposition, "internal_reuse");
+  return {};
+}
 
 Result<void> write_sample_records(const fs::path& dir) {
   std::error_code ec;
@@ -74,6 +109,10 @@ int run_demo(const DemoOptions& o) {
   auto spec = make_job_spec(o.job);
   if (!spec) return fail(spec.error());
   fs::path dir = fs::absolute(o.dir);
+  SignOptions sign = o.sign;
+  if (auto r = prepare_demo_signing(sign, dir); !r) return fail(r.error());
+  auto signing = prepare_signing(sign, (dir / "certs").string());
+  if (!signing) return fail(signing.error());
   fs::path image = dir / "scratch-disk.img";
   fs::path staging = dir / "sample-records";
   std::error_code ec;
@@ -113,27 +152,29 @@ int run_demo(const DemoOptions& o) {
   WipeRecord rec = job::run_job(**dev, target->identity, *spec, *plan, make_progress_view(o.json), cancel);
   finish_progress_view(o.json);
   dev->reset();
-  auto saved = save_record(rec, (dir / "certs").string());
+  int rc = finish_job(rec, *signing, (dir / "certs").string(), o.json);
   auto after = count_marker(image.string());
   if (!after) return fail(after.error());
   SignatureScan sig_after = verify::scan_signatures(image.string());
   if (o.json) {
-    fmt::print("{}\n", nlohmann::json{{"event", "done"},
+    fmt::print("{}\n", nlohmann::json{{"event", "demo"},
                                       {"image", image.string()},
                                       {"marker_before", *before},
                                       {"marker_after", *after},
                                       {"signatures_before", signatures_text(sig_before)},
-                                      {"signatures_after", signatures_text(sig_after)},
-                                      {"outcome", outcome_name(rec.outcome)},
-                                      {"record_path", saved ? *saved : ""}}.dump());
+                                      {"signatures_after", signatures_text(sig_after)}}.dump());
   } else {
-    fmt::print("{}", render_record_text(rec, saved ? *saved : ""));
     fmt::print("after: marker found {} time(s) in the raw image; signatures: {}\n", *after, signatures_text(sig_after));
-    if (saved) fmt::print("the record is {}; view it with: cat {}\n", *saved, *saved);
+    if (*signing) {
+      std::string base = (dir / "certs" / rec.record_id).string();
+      fmt::print("anyone can check the certificate with stock openssl:\n"
+                 "  openssl cms -verify -binary -inform DER -in {0}.p7s -content {0}.json -CAfile {1} -purpose any\n"
+                 "or with: wipeproof cert verify {0}.json --ca {1}\n",
+                 base, (fs::path(sign.keys_dir) / "org-ca.pem").string());
+    }
   }
-  if (!saved) return kExitIo;
-  if (rec.outcome == Outcome::erased && *after != 0) return kExitVerifyFailed;  // cannot happen if verify works
-  return exit_code_for(rec.outcome);
+  if (rc == kExitOk && *after != 0) return kExitVerifyFailed;  // cannot happen if verification works
+  return rc;
 }
 
 }  // namespace
@@ -145,6 +186,7 @@ void register_demo(CLI::App& app, int& exit_code) {
   cmd->add_option("--size", o->size_mib, "image size in MiB")->capture_default_str();
   add_job_options(*cmd, o->job, true);
   cmd->add_flag("--json", o->json, "JSON output");
+  add_sign_options(*cmd, o->sign);
   cmd->callback([o, &exit_code] { exit_code = run_demo(*o); });
 }
 

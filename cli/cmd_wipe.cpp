@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/signing.hpp"
 #include "device/target.hpp"
 
 namespace wipeproof::cli {
@@ -20,6 +21,7 @@ struct WipeOptions {
   std::optional<std::string> confirm;
   bool dry_run = false;
   bool json = false;
+  SignOptions sign;
 };
 
 /// The interactive confirmation: the operator types the serial (or kernel name).
@@ -72,6 +74,10 @@ int run_wipe(const WipeOptions& o) {
     return in_use ? kExitOk : kExitRefused;
   }
 
+  // Site facts and signing keys are checked before anything is written.
+  auto signing = prepare_signing(o.sign, o.out_dir);
+  if (!signing) return fail(signing.error());
+
   std::optional<std::string> confirm = o.confirm;
   if (!confirm && target->is_block && !o.json) confirm = prompt_confirmation(*target);
   auto auth = device::authorize_wipe(*target, confirm);
@@ -82,18 +88,7 @@ int run_wipe(const WipeOptions& o) {
   CancelToken& cancel = install_cancel_handlers();
   WipeRecord rec = job::run_job(**dev, identity, *spec, *plan, make_progress_view(o.json), cancel);
   finish_progress_view(o.json);
-  auto saved = save_record(rec, o.out_dir);
-  if (o.json) {
-    fmt::print("{}\n", nlohmann::json{{"event", "done"},
-                                      {"outcome", outcome_name(rec.outcome)},
-                                      {"record_id", rec.record_id},
-                                      {"record_path", saved ? *saved : ""},
-                                      {"exceptions", rec.exceptions}}.dump());
-  } else {
-    fmt::print("{}", render_record_text(rec, saved ? *saved : ""));
-  }
-  if (!saved) return kExitIo;
-  return exit_code_for(rec.outcome);
+  return finish_job(rec, *signing, o.out_dir, o.json);
 }
 
 }  // namespace
@@ -112,6 +107,7 @@ void register_wipe(CLI::App& app, int& exit_code) {
   cmd->add_option("--confirm", o->confirm, "the drive's serial (or kernel name) confirming the wipe");
   cmd->add_flag("--dry-run", o->dry_run, "print the plan and safety verdict; write nothing");
   cmd->add_flag("--json", o->json, "JSON lines on stdout: progress, then a final 'done' event");
+  add_sign_options(*cmd, o->sign);
   cmd->callback([o, &exit_code] { exit_code = run_wipe(*o); });
 }
 

@@ -34,7 +34,16 @@ CancelToken& install_cancel_handlers();
 /// printed to stdout so nothing is lost.
 Result<std::string> save_record(const WipeRecord& record, const std::string& dir);
 
+struct SigningContext;
+/// After a job: issue the certificate (json + p7s + pdf + ledger) or, unsigned, save the record;
+/// print what was written; return the exit code for the outcome.
+int finish_job(const WipeRecord& record, const std::optional<SigningContext>& signing, const std::string& out_dir,
+               bool json);
+
 void register_wipe(CLI::App& app, int& exit_code);
+void register_cert(CLI::App& app, int& exit_code);
+void register_keys(CLI::App& app, int& exit_code);
+void register_ledger(CLI::App& app, int& exit_code);
 void register_verify(CLI::App& app, int& exit_code);
 void register_devices(CLI::App& app, int& exit_code);
 void register_methods(CLI::App& app, int& exit_code);

@@ -12,6 +12,9 @@ enum ExitCode : int {
   kExitRefused = 3,       ///< a safety rule refused the target
   kExitIo = 4,            ///< I/O failure: erased_with_exceptions, or the target could not be used
   kExitVerifyFailed = 5,  ///< not_erased: data read back differs, or a signature remains
+  kExitTampered = 6,      ///< cert/ledger verify: content or signature altered, chain broken
+  kExitUntrusted = 7,     ///< cert verify: intact, but the signer (or TSA) is not trusted
+  kExitMalformed = 8,     ///< cert verify: not a certificate, truncated or garbage input
   kExitInterrupted = 130, ///< SIGINT/SIGTERM (outcome interrupted)
 };
 

@@ -93,3 +93,54 @@ Result<std::string> save_record(const WipeRecord& record, const std::string& dir
 }
 
 }  // namespace wipeproof::cli
+
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "cli/signing.hpp"
+
+namespace wipeproof::cli {
+
+int finish_job(const WipeRecord& rec, const std::optional<SigningContext>& signing, const std::string& out_dir,
+               bool as_json) {
+  nlohmann::json done = {{"event", "done"},
+                         {"outcome", outcome_name(rec.outcome)},
+                         {"record_id", rec.record_id},
+                         {"exceptions", rec.exceptions}};
+  std::string paths;
+  bool saved_ok = true;
+  if (signing) {
+    auto issued = certs::issue_certificate(rec, signing->site, signing->signer, signing->issue);
+    if (issued) {
+      done["certificate"] = {{"json", issued->json_path}, {"p7s", issued->p7s_path}, {"pdf", issued->pdf_path},
+                             {"ledger", issued->ledger_path}, {"ledger_seq", issued->ledger_seq},
+                             {"sha256", issued->cert_sha256}, {"timestamped", issued->timestamped},
+                             {"warnings", issued->warnings}};
+      done["record_path"] = issued->json_path;
+      paths = fmt::format("certificate: {}\nsignature:   {}\n", issued->json_path, issued->p7s_path);
+      if (!issued->pdf_path.empty()) paths += "pdf:         " + issued->pdf_path + "\n";
+      paths += fmt::format("ledger:      {} (entry {})\n", issued->ledger_path, issued->ledger_seq);
+      for (const auto& w : issued->warnings) paths += "warning: " + w + "\n";
+    } else {
+      // The job happened; its evidence must not be lost because signing failed.
+      fmt::print(stderr, "error: cannot issue the certificate: {}\n", issued.error().context);
+      auto saved = save_record(rec, out_dir);
+      done["record_path"] = saved ? *saved : "";
+      paths = saved ? "unsigned record: " + *saved + "\n" : "";
+      saved_ok = false;
+    }
+  } else {
+    auto saved = save_record(rec, out_dir);
+    saved_ok = saved.has_value();
+    done["record_path"] = saved ? *saved : "";
+    if (saved) paths = "record: " + *saved + "\n";
+  }
+  if (as_json) {
+    fmt::print("{}\n", done.dump());
+  } else {
+    fmt::print("{}{}", render_record_text(rec, ""), paths);
+  }
+  if (!saved_ok) return kExitIo;
+  return exit_code_for(rec.outcome);
+}
+
+}  // namespace wipeproof::cli

@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   register_devices(app, exit_code);
   register_methods(app, exit_code);
   register_demo(app, exit_code);
+  register_cert(app, exit_code);
+  register_keys(app, exit_code);
+  register_ledger(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

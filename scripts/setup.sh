@@ -5,7 +5,9 @@ set -eu
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES="build-essential cmake pkg-config git libssl-dev libblkid-dev libatasmart-dev libfmt-dev \
-  libcli11-dev nlohmann-json3-dev libexpected-dev catch2 e2fsprogs util-linux fdisk openssl"
+  libcli11-dev nlohmann-json3-dev libexpected-dev catch2 libtomlplusplus-dev libqrencode-dev libcairo2-dev \
+  libpango1.0-dev fonts-ipafont-gothic e2fsprogs util-linux fdisk openssl python3 python3-jsonschema \
+  poppler-utils zbar-tools"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

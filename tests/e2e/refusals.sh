@@ -17,17 +17,17 @@ MOUNTS=""
 [ "$(checksum "$LOOP")" = "$before" ] || fail "refused wipe changed the device"
 
 # Confirmation: required, and must match.
-expect_rc 3 "$WP" wipe "$LOOP" </dev/null
+expect_rc 3 "$WP" wipe "$LOOP" --no-sign </dev/null
 expect_output "confirmation required: pass --confirm $LOOP_NAME"
-expect_rc 3 "$WP" wipe "$LOOP" --confirm WRONG-SERIAL
+expect_rc 3 "$WP" wipe "$LOOP" --no-sign --confirm WRONG-SERIAL
 expect_output "does not match"
 # At a terminal the operator is asked; a wrong answer refuses (script(1) provides the terminal).
-echo "not-the-name" | expect_rc 3 script -qec "$WP wipe $LOOP --out $TMP/certs" /dev/null
+echo "not-the-name" | expect_rc 3 script -qec "$WP wipe $LOOP --no-sign --out $TMP/certs" /dev/null
 expect_output "Type its name '$LOOP_NAME' to confirm"
 expect_output "does not match"
 [ "$(checksum "$LOOP")" = "$before" ] || fail "unconfirmed wipe changed the device"
 # ...and the right answer at the prompt is a confirmation.
-echo "$LOOP_NAME" | expect_rc 0 script -qec "$WP wipe $LOOP --verify sample --out $TMP/certs" /dev/null
+echo "$LOOP_NAME" | expect_rc 0 script -qec "$WP wipe $LOOP --verify sample --no-sign --out $TMP/certs" /dev/null
 expect_output "outcome: erased"
 
 # A mounted partition refuses the whole disk.

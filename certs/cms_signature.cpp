@@ -1,0 +1,155 @@
+#include "certs/cms_signature.hpp"
+
+#include <openssl/err.h>
+
+namespace wipeproof::certs {
+namespace {
+
+BioPtr mem_bio(const std::string& s) {
+  return BioPtr(BIO_new_mem_buf(s.data(), static_cast<int>(s.size())));
+}
+
+std::string bio_string(BIO* bio) {
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio, &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+Result<CmsPtr> parse_cms(const std::string& der) {
+  BioPtr in = mem_bio(der);
+  CmsPtr cms(d2i_CMS_bio(in.get(), nullptr));
+  if (!cms) return make_error(ErrorKind::usage, "not a DER CMS signature (" + openssl_errors() + ")");
+  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
+    return make_error(ErrorKind::usage, "CMS is not SignedData");
+  return cms;
+}
+
+CMS_SignerInfo* first_signer(CMS_ContentInfo* cms) {
+  STACK_OF(CMS_SignerInfo)* sis = CMS_get0_SignerInfos(cms);
+  return (sis && sk_CMS_SignerInfo_num(sis) > 0) ? sk_CMS_SignerInfo_value(sis, 0) : nullptr;
+}
+
+Result<std::string> to_der(CMS_ContentInfo* cms) {
+  BioPtr out(BIO_new(BIO_s_mem()));
+  if (i2d_CMS_bio(out.get(), cms) != 1) return crypto_error("encoding CMS");
+  return bio_string(out.get());
+}
+
+}  // namespace
+
+const char* signature_status_name(SignatureStatus s) {
+  switch (s) {
+    case SignatureStatus::valid: return "valid";
+    case SignatureStatus::tampered: return "tampered";
+    case SignatureStatus::untrusted: return "untrusted";
+    case SignatureStatus::malformed: return "malformed";
+  }
+  return "malformed";
+}
+
+Result<std::string> sign_detached(const std::string& content, const Signer& signer) {
+  BioPtr data = mem_bio(content);
+  // BINARY: sign the exact bytes (no MIME canonicalisation); DETACHED: the JSON stays its own file.
+  CmsPtr cms(CMS_sign(signer.cert.get(), signer.key.get(), signer.chain.get(), data.get(), CMS_DETACHED | CMS_BINARY));
+  if (!cms) return crypto_error("CMS_sign");
+  return to_der(cms.get());
+}
+
+SignatureCheck verify_detached(const std::string& content, const std::string& der, const std::string& ca_file) {
+  SignatureCheck out;
+  auto cms = parse_cms(der);
+  if (!cms) {
+    out.detail = cms.error().context;
+    return out;
+  }
+  if (CMS_SignerInfo* si = first_signer(cms->get())) {
+    int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+    if (idx >= 0) {
+      ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, idx), 0);
+      if (t && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME)) {
+        BioPtr b(BIO_new(BIO_s_mem()));
+        ASN1_TIME_print(b.get(), t->value.utctime);
+        out.signing_time = bio_string(b.get());
+      }
+    }
+    out.has_timestamp = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) >= 0;
+  }
+  STACK_OF(X509)* certs = CMS_get1_certs(cms->get());
+  X509StackPtr owned(certs);
+  // 1. Is the content what was signed, and did the embedded certificate's key sign it?
+  {
+    BioPtr data = mem_bio(content);
+    if (CMS_verify(cms->get(), nullptr, nullptr, data.get(), nullptr, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+      out.status = SignatureStatus::tampered;
+      out.detail = "signature does not match the content (" + openssl_errors() + ")";
+      return out;
+    }
+    STACK_OF(X509)* signers = CMS_get0_signers(cms->get());
+    if (signers && sk_X509_num(signers) > 0) out.signer_subject = cert_subject(sk_X509_value(signers, 0));
+    sk_X509_free(signers);
+  }
+  if (ca_file.empty()) {
+    out.status = SignatureStatus::valid;
+    out.detail = "signature intact; signer not checked against a CA (no CA given)";
+    return out;
+  }
+  // 2. Does the signer chain to the organisation CA we were given?
+  auto cas = load_certs_pem(ca_file);
+  if (!cas) {
+    out.status = SignatureStatus::malformed;
+    out.detail = cas.error().context;
+    return out;
+  }
+  X509StorePtr store(X509_STORE_new());
+  for (int i = 0; i < sk_X509_num(cas->get()); ++i) X509_STORE_add_cert(store.get(), sk_X509_value(cas->get(), i));
+  X509_STORE_set_purpose(store.get(), X509_PURPOSE_ANY);
+  BioPtr data = mem_bio(content);
+  if (CMS_verify(cms->get(), nullptr, store.get(), data.get(), nullptr, CMS_BINARY) != 1) {
+    out.status = SignatureStatus::untrusted;
+    out.detail = "signer does not chain to " + ca_file + " (" + openssl_errors() + ")";
+    return out;
+  }
+  out.status = SignatureStatus::valid;
+  return out;
+}
+
+Result<std::string> signature_value(const std::string& der) {
+  WP_ASSIGN_OR_RETURN(CmsPtr cms, parse_cms(der));
+  CMS_SignerInfo* si = first_signer(cms.get());
+  if (!si) return make_error(ErrorKind::usage, "CMS has no signer");
+  ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sig)),
+                     static_cast<std::size_t>(ASN1_STRING_length(sig)));
+}
+
+Result<std::string> attach_timestamp(const std::string& der, const std::string& token_der) {
+  WP_ASSIGN_OR_RETURN(CmsPtr cms, parse_cms(der));
+  CMS_SignerInfo* si = first_signer(cms.get());
+  if (!si) return make_error(ErrorKind::usage, "CMS has no signer");
+  // The attribute value is the TimeStampToken (a ContentInfo SEQUENCE), stored as-is.
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(token_der.data());
+  ASN1_TYPE* value = d2i_ASN1_TYPE(nullptr, &p, static_cast<long>(token_der.size()));
+  if (!value || value->type != V_ASN1_SEQUENCE) {
+    ASN1_TYPE_free(value);
+    return make_error(ErrorKind::usage, "timestamp token is not a DER SEQUENCE");
+  }
+  int ok = CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+                                         value->value.sequence, -1);
+  ASN1_TYPE_free(value);
+  if (ok != 1) return crypto_error("adding the timestamp attribute");
+  return to_der(cms.get());
+}
+
+Result<std::optional<std::string>> extract_timestamp(const std::string& der) {
+  WP_ASSIGN_OR_RETURN(CmsPtr cms, parse_cms(der));
+  CMS_SignerInfo* si = first_signer(cms.get());
+  if (!si) return std::optional<std::string>{};
+  int idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+  if (idx < 0) return std::optional<std::string>{};
+  ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, idx), 0);
+  if (!t || t->type != V_ASN1_SEQUENCE) return make_error(ErrorKind::usage, "timestamp attribute is not a SEQUENCE");
+  return std::optional<std::string>(std::string(reinterpret_cast<const char*>(t->value.sequence->data),
+                                                static_cast<std::size_t>(t->value.sequence->length)));
+}
+
+}  // namespace wipeproof::certs

@@ -1,0 +1,228 @@
+#include "certs/pdf_render.hpp"
+
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace wipeproof::certs {
+using nlohmann::json;
+
+namespace {
+
+constexpr double kPageW = 595.28, kPageH = 841.89, kMargin = 42;
+constexpr const char* kFont = "IPAGothic, IPAexGothic, Noto Sans CJK JP";
+
+struct Labels {
+  const char *title, *subtitle, *id, *issued, *org, *location, *owner, *operator_, *validator, *media, *model,
+      *serial, *bus, *capacity, *media_type, *asset, *backup, *method, *passes, *level, *result, *started, *verify,
+      *verify_result, *scan, *confidence, *disposition, *signature, *hash, *not_countersigned, *qr;
+};
+
+const Labels kJa = {"データ消去証明書", "Certificate of Data Sanitization (NIST SP 800-88 / IEEE 2883)",
+                    "証明書ID", "発行日時", "発行組織", "作業場所", "データ所有者（委託元）",
+                    "作業者（専門的な知識を有する者）", "確認者（情報システム運用責任者）", "対象媒体", "型番",
+                    "シリアル番号", "接続方式", "容量", "媒体種別", "資産番号", "バックアップ", "消去方法",
+                    "パス", "消去レベル", "結果", "作業時刻", "消去確認（読み出し検証）", "検証結果",
+                    "署名走査（libblkid）", "見逃し確率", "処分先", "電子署名", "正準JSONのSHA-256",
+                    "未署名（後日確認者が署名）", "QR: 証明書IDとSHA-256"};
+const Labels kEn = {"Certificate of Data Sanitization", "NIST SP 800-88 / IEEE 2883; MHLW guideline on medical information systems",
+                    "Certificate ID", "Issued", "Organisation", "Location", "Data owner", "Operator",
+                    "Validator", "Media", "Model", "Serial number", "Bus", "Capacity", "Media type",
+                    "Asset number", "Backup", "Method", "Passes", "Sanitization level", "Result", "Performed",
+                    "Verification (read-back)", "Verification result", "Signature scan (libblkid)",
+                    "Miss probability", "Disposition", "Digital signature", "SHA-256 of canonical JSON",
+                    "not yet countersigned", "QR: certificate ID and SHA-256"};
+
+std::string str(const json& c, const char* ptr) {
+  json::json_pointer p(ptr);
+  if (!c.contains(p)) return "-";
+  const json& v = c.at(p);
+  if (v.is_string()) return v.get<std::string>().empty() ? "-" : v.get<std::string>();
+  if (v.is_null()) return "-";
+  return v.dump();
+}
+
+std::string result_text(const std::string& r, bool ja) {
+  if (!ja) return r;
+  if (r == "erased") return "消去完了 (erased)";
+  if (r == "erased_with_exceptions") return "例外付き消去 (erased_with_exceptions)";
+  if (r == "not_erased") return "消去未完了 (not_erased)";
+  if (r == "interrupted") return "中断 (interrupted)";
+  return r;
+}
+
+std::string person(const json& c, const char* ptr) {
+  json::json_pointer p(ptr);
+  if (!c.contains(p) || !c.at(p).is_object()) return "-";
+  const json& o = c.at(p);
+  std::string s = o.value("name", "");
+  for (const char* k : {"title", "organisation", "contact"})
+    if (!o.value(k, "").empty()) s += " / " + o.value(k, "");
+  return s;
+}
+
+class Page {
+ public:
+  explicit Page(cairo_t* cr) : cr_(cr) {}
+  void text(const std::string& s, double size, bool bold, double x, double width) {
+    PangoLayout* layout = pango_cairo_create_layout(cr_);
+    PangoFontDescription* fd = pango_font_description_from_string(kFont);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    if (bold) pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+    pango_layout_set_font_description(layout, fd);
+    pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_text(layout, s.c_str(), -1);
+    cairo_move_to(cr_, x, y_);
+    pango_cairo_show_layout(cr_, layout);
+    int w = 0, h = 0;
+    pango_layout_get_size(layout, &w, &h);
+    last_h_ = static_cast<double>(h) / PANGO_SCALE;
+    pango_font_description_free(fd);
+    g_object_unref(layout);
+  }
+  void line(const std::string& s, double size, bool bold = false) {
+    text(s, size, bold, kMargin, kPageW - 2 * kMargin);
+    y_ += last_h_ + 2;
+  }
+  void row(const std::string& label, const std::string& value, double value_width = kPageW - 2 * kMargin - 170) {
+    double y0 = y_;
+    text(label, 8.5, true, kMargin, 165);
+    double h1 = last_h_;
+    y_ = y0;
+    text(value, 8.5, false, kMargin + 170, value_width);
+    y_ = y0 + std::max(h1, last_h_) + 2.5;
+  }
+  void heading(const std::string& s) {
+    y_ += 4;
+    cairo_set_source_rgb(cr_, 0.15, 0.25, 0.45);
+    line(s, 10.5, true);
+    cairo_set_source_rgb(cr_, 0, 0, 0);
+    cairo_move_to(cr_, kMargin, y_);
+    cairo_line_to(cr_, kPageW - kMargin, y_);
+    cairo_set_line_width(cr_, 0.5);
+    cairo_stroke(cr_);
+    y_ += 3;
+  }
+  double y() const { return y_; }
+  void set_y(double y) { y_ = y; }
+
+ private:
+  cairo_t* cr_;
+  double y_ = kMargin;
+  double last_h_ = 0;
+};
+
+Result<void> draw_qr(cairo_t* cr, const std::string& payload, double x, double y, double size) {
+  std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(QRcode_encodeString(payload.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
+                                                     &QRcode_free);
+  if (!qr) return make_error(ErrorKind::internal, "QR encoding failed");
+  int n = qr->width;
+  double m = size / (n + 8);  // 4-module quiet zone on each side
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_rectangle(cr, x, y, size, size);
+  cairo_fill(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c)
+      if (qr->data[r * n + c] & 1) cairo_rectangle(cr, x + (c + 4) * m, y + (r + 4) * m, m, m);
+  cairo_fill(cr);
+  return {};
+}
+
+}  // namespace
+
+std::string qr_payload(const std::string& certificate_id, const std::string& cert_sha256) {
+  return "wipeproof-cert:" + certificate_id + ":sha256:" + cert_sha256;
+}
+
+Result<void> render_pdf(const json& c, const std::string& cert_sha256, const PdfStatus& status, const std::string& lang,
+                        const std::string& pdf_path) {
+  if (lang != "ja" && lang != "en") return make_error(ErrorKind::usage, "--lang must be ja or en, got '" + lang + "'");
+  const bool ja = lang == "ja";
+  const Labels& L = ja ? kJa : kEn;
+  std::string tmp = pdf_path + ".tmp";
+  cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
+  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(surface);
+    return make_error(ErrorKind::sys, "cannot create " + tmp, EIO);
+  }
+  std::string id = str(c, "/certificate_id");
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, (std::string(L.title) + " " + id).c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wipeproof");
+  cairo_t* cr = cairo_create(surface);
+  Page pg(cr);
+  pg.line(L.title, 20, true);
+  pg.line(L.subtitle, 9);
+  pg.row(L.id, id);
+  pg.row(L.issued, str(c, "/issued_at"));
+  pg.row(L.org, str(c, "/organisation/name"));
+  pg.row(L.location, str(c, "/organisation/location"));
+  pg.row(L.owner, str(c, "/data_owner/name"));
+  pg.row(L.operator_, person(c, "/people/operator"));
+  pg.row(L.validator, person(c, "/people/validator") + (ja ? "　" : "  ") + "(" + L.not_countersigned + ")");
+
+  pg.heading(L.media);
+  pg.row(L.model, str(c, "/media/model"));
+  pg.row(L.serial, str(c, "/media/serial"));
+  pg.row(L.bus, str(c, "/media/bus") + " (" + str(c, "/media/path") + ")");
+  pg.row(L.capacity, str(c, "/media/capacity/apparent_bytes") + " bytes");
+  pg.row(L.media_type, str(c, "/media/media_type"));
+  pg.row(L.asset, str(c, "/media/asset_number"));
+  pg.row(L.backup, str(c, "/media/backup/made") + " / " + str(c, "/media/backup/location"));
+
+  pg.heading(L.method);
+  pg.row(L.method, str(c, "/sanitization/method/title") + " [" + str(c, "/sanitization/method/name") + "]");
+  std::string passes;
+  if (c.contains("sanitization") && c["sanitization"].contains("passes"))
+    for (const auto& p : c["sanitization"]["passes"]) {
+      if (!passes.empty()) passes += ", ";
+      const json& pat = p["pattern"];
+      passes += pat.value("kind", "") == "random" ? "AES-128-CTR" : "0x" + pat.value("bytes_hex", "");
+    }
+  pg.row(L.passes, passes.empty() ? "-" : passes);
+  pg.row(L.level, str(c, "/sanitization/level"));
+  pg.row(L.started, str(c, "/sanitization/started") + " – " + str(c, "/sanitization/finished"));
+  pg.row(L.result, result_text(str(c, "/sanitization/result"), ja));
+
+  pg.heading(L.verify);
+  pg.row(L.verify, str(c, "/verification/method") + ", " + str(c, "/verification/blocks_read") + " blocks, " +
+                       str(c, "/verification/mismatched_blocks") + " mismatched");
+  pg.row(L.verify_result, str(c, "/verification/passed") == "true" ? (ja ? "合格 (passed)" : "passed")
+                                                                  : (ja ? "不合格 (failed)" : "failed"));
+  pg.row(L.scan, str(c, "/verification/signature_scan/clean") == "true" ? (ja ? "署名なし (clean)" : "clean")
+                                                                          : (ja ? "検出あり (found)" : "found"));
+  pg.row(L.confidence, "1%: " + str(c, "/verification/miss_probability/residue_1_percent") +
+                           "   0.1%: " + str(c, "/verification/miss_probability/residue_0_1_percent"));
+
+  pg.heading(L.disposition);
+  pg.row(L.disposition, str(c, "/disposition/destination") + "  " + str(c, "/disposition/notes"));
+
+  pg.heading(L.signature);
+  double qr_size = 130;
+  double qr_y = pg.y();
+  double value_w = kPageW - 2 * kMargin - 170 - qr_size - 10;
+  pg.row(L.signature, status.signature + (status.timestamped ? " (RFC 3161)" : ""), value_w);
+  pg.row(L.hash, cert_sha256, value_w);
+  pg.row(L.qr, ja ? "openssl cms -verify で署名ファイル(.p7s)を検証できます" : "verify the .p7s with openssl cms -verify",
+         value_w);
+  auto qr = draw_qr(cr, qr_payload(id, cert_sha256), kPageW - kMargin - qr_size, qr_y, qr_size);
+  cairo_show_page(cr);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  cairo_status_t st = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  if (!qr) return qr;
+  if (st != CAIRO_STATUS_SUCCESS) return make_error(ErrorKind::sys, std::string("cairo: ") + cairo_status_to_string(st), EIO);
+  std::error_code ec;
+  std::filesystem::rename(tmp, pdf_path, ec);
+  if (ec) return sys_error("rename to " + pdf_path, ec.value());
+  return {};
+}
+
+}  // namespace wipeproof::certs
