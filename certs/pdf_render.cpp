@@ -169,7 +169,9 @@ Result<void> render_pdf(const json& c, const std::string& cert_sha256, const Pdf
 
   pg.heading(L.media);
   pg.row(L.model, str(c, "/media/model"));
-  pg.row(L.serial, str(c, "/media/serial"));
+  // Loop devices and images have no serial: name the kernel device instead of a bare dash.
+  pg.row(L.serial, str(c, "/media/serial") != "-" ? str(c, "/media/serial")
+                                                   : (ja ? "なし (" : "none (") + str(c, "/media/kernel_name") + ")");
   pg.row(L.bus, str(c, "/media/bus") + " (" + str(c, "/media/path") + ")");
   pg.row(L.capacity, str(c, "/media/capacity/apparent_bytes") + " bytes");
   pg.row(L.media_type, str(c, "/media/media_type"));
