@@ -35,6 +35,84 @@ Result<std::string> to_der(CMS_ContentInfo* cms) {
   return bio_string(out.get());
 }
 
+// A minimal DER walker for the two version fields OpenSSL parses but never checks. wipeproof
+// only makes SignedData v1 with SignerInfo v1 (issuerAndSerialNumber, RFC 5652 5.1 and 5.3); a
+// changed version byte is a changed signature file, so it must not verify as intact.
+struct Tlv {
+  unsigned tag = 0;
+  const unsigned char* body = nullptr;
+  std::size_t len = 0;
+};
+
+bool read_tlv(const unsigned char*& p, const unsigned char* end, Tlv& t) {
+  if (end - p < 2) return false;
+  t.tag = *p++;
+  std::size_t len = *p++;
+  if (len & 0x80) {
+    std::size_t n = len & 0x7F;
+    if (n == 0 || n > 4 || static_cast<std::size_t>(end - p) < n) return false;
+    len = 0;
+    while (n--) len = (len << 8) | *p++;
+  }
+  if (static_cast<std::size_t>(end - p) < len) return false;
+  t.body = p;
+  t.len = len;
+  p += len;
+  return true;
+}
+
+bool versions_are_v1(const std::string& der) {
+  auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* end = p + der.size();
+  Tlv ci, oid, explicit0, sd, version;
+  if (!read_tlv(p, end, ci) || ci.tag != 0x30) return false;
+  p = ci.body;
+  end = ci.body + ci.len;
+  if (!read_tlv(p, end, oid) || !read_tlv(p, end, explicit0) || explicit0.tag != 0xA0) return false;
+  p = explicit0.body;
+  if (!read_tlv(p, explicit0.body + explicit0.len, sd) || sd.tag != 0x30) return false;
+  p = sd.body;
+  end = sd.body + sd.len;
+  if (!read_tlv(p, end, version) || version.tag != 0x02 || version.len != 1 || version.body[0] != 1) return false;
+  Tlv el, signer_infos;
+  while (p < end) {
+    if (!read_tlv(p, end, el)) return false;
+    signer_infos = el;  // signerInfos is the last element of SignedData
+  }
+  if (signer_infos.tag != 0x31) return false;
+  p = signer_infos.body;
+  Tlv si, si_version;
+  if (!read_tlv(p, signer_infos.body + signer_infos.len, si) || si.tag != 0x30) return false;
+  p = si.body;
+  return read_tlv(p, si.body + si.len, si_version) && si_version.tag == 0x02 && si_version.len == 1 &&
+         si_version.body[0] == 1;
+}
+
+/// The encapsulated content must be id-data and the signature algorithm one we make, so that
+/// edits to these identifiers, which OpenSSL's verify ignores, still count as tampering.
+std::string structure_problem(CMS_ContentInfo* cms, const std::string& der) {
+  if (!versions_are_v1(der)) return "SignedData or SignerInfo version is not 1";
+  if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) return "encapsulated content type is not id-data";
+  CMS_SignerInfo* si = first_signer(cms);
+  if (!si) return "no SignerInfo";
+  X509_ALGOR* sig_alg = nullptr;
+  X509_ALGOR* dig_alg = nullptr;
+  CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig_alg, &sig_alg);
+  const ASN1_OBJECT* sig_obj = nullptr;
+  const ASN1_OBJECT* dig_obj = nullptr;
+  X509_ALGOR_get0(&sig_obj, nullptr, nullptr, sig_alg);
+  X509_ALGOR_get0(&dig_obj, nullptr, nullptr, dig_alg);
+  int sig = OBJ_obj2nid(sig_obj);
+  int dig = OBJ_obj2nid(dig_obj);
+  // ECDSA's identifier names its hash: it must agree with the SignerInfo's digest algorithm.
+  if ((sig == NID_ecdsa_with_SHA256 && dig == NID_sha256) || (sig == NID_ecdsa_with_SHA384 && dig == NID_sha384) ||
+      (sig == NID_ecdsa_with_SHA512 && dig == NID_sha512))
+    return {};
+  if (sig == NID_rsaEncryption || sig == NID_rsassaPss || (sig == NID_sha256WithRSAEncryption && dig == NID_sha256))
+    return {};
+  return "unexpected signature algorithm identifier";
+}
+
 }  // namespace
 
 const char* signature_status_name(SignatureStatus s) {
@@ -50,7 +128,9 @@ const char* signature_status_name(SignatureStatus s) {
 Result<std::string> sign_detached(const std::string& content, const Signer& signer) {
   BioPtr data = mem_bio(content);
   // BINARY: sign the exact bytes (no MIME canonicalisation); DETACHED: the JSON stays its own file.
-  CmsPtr cms(CMS_sign(signer.cert.get(), signer.key.get(), signer.chain.get(), data.get(), CMS_DETACHED | CMS_BINARY));
+  // The CA is not embedded: the verifier must bring its own trust anchor, and an embedded copy
+  // would be bytes no verification looks at.
+  CmsPtr cms(CMS_sign(signer.cert.get(), signer.key.get(), nullptr, data.get(), CMS_DETACHED | CMS_BINARY));
   if (!cms) return crypto_error("CMS_sign");
   return to_der(cms.get());
 }
@@ -74,8 +154,11 @@ SignatureCheck verify_detached(const std::string& content, const std::string& de
     }
     out.has_timestamp = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) >= 0;
   }
-  STACK_OF(X509)* certs = CMS_get1_certs(cms->get());
-  X509StackPtr owned(certs);
+  if (std::string why = structure_problem(cms->get(), der); !why.empty()) {
+    out.status = SignatureStatus::tampered;
+    out.detail = "signature file altered: " + why;
+    return out;
+  }
   // 1. Is the content what was signed, and did the embedded certificate's key sign it?
   {
     BioPtr data = mem_bio(content);
