@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "certs/canonical_json.hpp"
+#include "certs/cms_signature.hpp"
+#include "certs/openssl_util.hpp"
 #include "certs/record_json.hpp"
+#include "cli/signing.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
@@ -20,6 +24,8 @@ struct VerifyOptions {
   std::string expect;
   JobOptions job;
   std::string out_dir;
+  std::string keys_dir;
+  std::string passphrase_file;
   bool json = false;
 };
 
@@ -72,6 +78,16 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   auto target = device::inspect_target(o.target);
   if (!target) return fail(target.error());
   spec->scan_path = target->path;
+  // A second person's re-verification can be signed with their own key (NIST SP 800-88 §4.7).
+  std::optional<certs::Signer> signer;
+  if (!o.keys_dir.empty()) {
+    if (o.out_dir.empty()) return fail(Error{ErrorKind::usage, 0, "--keys needs --out DIR for the signed report"});
+    auto pass = load_passphrase(o.passphrase_file);
+    if (!pass) return fail(pass.error());
+    auto loaded = certs::load_signer(o.keys_dir, *pass);
+    if (!loaded) return fail(loaded.error());
+    signer = std::move(*loaded);
+  }
   auto dev = device::open_block_device(target->path, device::OpenMode::read_only);
   if (!dev) return fail(dev.error());
   if (record && record->device.size_bytes != 0 && record->device.size_bytes != (*dev)->geometry().size_bytes)
@@ -92,13 +108,28 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   std::string saved;
   if (!o.out_dir.empty()) {
     auto id = make_uuid_v4();
-    nlohmann::json doc = {{"verification_id", id ? *id : "unknown"},
+    std::string vid = id ? *id : std::string("unknown");
+    nlohmann::json doc = {{"schema", "wipeproof-verification-v1"},
+                          {"verification_id", vid},
+                          {"issued_at", now_utc()},
                           {"of_record", record ? record->record_id : ""},
                           {"target", o.target},
+                          {"device_serial", target->is_block ? target->info->serial : ""},
+                          {"verified_by", signer ? signer->subject : ""},
                           {"verification", certs::verify_report_to_json(rep)}};
-    std::filesystem::create_directories(o.out_dir);
-    saved = (std::filesystem::path(o.out_dir) / ("verify-" + (id ? *id : std::string("unknown")) + ".json")).string();
-    if (auto w = write_file_atomic(saved, certs::to_document(doc)); !w) return fail(w.error());
+    auto canon = certs::canonicalize(doc);
+    if (!canon) return fail(canon.error());
+    std::error_code ec;
+    std::filesystem::create_directories(o.out_dir, ec);
+    saved = (std::filesystem::path(o.out_dir) / ("verify-" + vid + ".json")).string();
+    if (auto w = write_file_atomic(saved, *canon); !w) return fail(w.error());
+    if (signer) {
+      auto der = certs::sign_detached(*canon, *signer);
+      if (!der) return fail(der.error());
+      std::string p7s = saved.substr(0, saved.size() - 5) + ".p7s";
+      if (auto w = certs::write_file_mode(p7s, *der, 0644); !w) return fail(w.error());
+      saved += " (signed: " + p7s + ")";
+    }
   }
   if (o.json) {
     nlohmann::json j = {{"event", "done"}, {"passed", rep.passed}, {"verification", certs::verify_report_to_json(rep)}};
@@ -128,7 +159,9 @@ void register_verify(CLI::App& app, int& exit_code) {
   cmd->add_option("--record", o->record_path, "a record written by `wipeproof wipe`");
   cmd->add_option("--expect", o->expect, "expected content without a record: zero, one or hex bytes");
   add_job_options(*cmd, o->job, false);
-  cmd->add_option("--out", o->out_dir, "also write the report to DIR/verify-<id>.json");
+  cmd->add_option("--out", o->out_dir, "also write the report to DIR/verify-<id>.json (canonical JSON)");
+  cmd->add_option("--keys", o->keys_dir, "sign the report (DIR/verify-<id>.p7s) with this key directory");
+  cmd->add_option("--passphrase-file", o->passphrase_file, "file holding the key passphrase");
   cmd->add_flag("--json", o->json, "JSON output");
   cmd->callback([o, cmd, &exit_code] {
     std::vector<std::string> given;

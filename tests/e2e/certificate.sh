@@ -83,6 +83,11 @@ python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.a
 # The certificate alone is enough to re-verify the device later.
 expect_rc 0 "$WP" verify "$LOOP" --record "$CERT"
 expect_output "PASSED"
+# A second person's re-verification, signed with their key, also checks with stock openssl.
+expect_rc 0 "$WP" verify "$LOOP" --record "$CERT" --verify sample --out "$TMP/reverify" --keys "$TMP/keys"
+V=$(ls "$TMP"/reverify/*.json)
+openssl cms -verify -binary -inform DER -in "${V%.json}.p7s" -content "$V" -CAfile "$TMP/keys/org-ca.pem" \
+  -purpose any -out /dev/null 2>/dev/null || fail "signed re-verification report does not verify"
 
 # --- PDF --------------------------------------------------------------------------------------
 pdftotext "$BASE.pdf" "$TMP/pdf.txt"
@@ -117,6 +122,16 @@ expect_rc 0 "$WP" cert verify "$CERT" --ca "$TMP/keys/org-ca.pem"
 expect_output "validator signature: valid (signer O = Test Hospital, CN = Suzuki Ichiro)"
 expect_rc 2 "$WP" cert countersign "$CERT" --keys "$TMP/validator"
 expect_output "already exists"
+
+# --- importing existing PEM files -------------------------------------------------------------
+expect_rc 0 "$WP" keys import --dir "$TMP/imported" --ca "$TMP/keys/org-ca.pem" --cert "$TMP/validator/signer.pem" \
+  --key "$TMP/validator/signer.key"
+expect_rc 2 "$WP" keys import --dir "$TMP/imported2" --ca "$TMP/keys/org-ca.pem" --cert "$TMP/validator/signer.pem" \
+  --key "$TMP/keys/signer.key"
+expect_output "does not belong to"
+expect_rc 2 "$WP" keys import --dir "$TMP/imported3" --ca "$TMP/other/org-ca.pem" --cert "$TMP/validator/signer.pem" \
+  --key "$TMP/validator/signer.key"
+expect_output "does not chain to the CA"
 
 # --- tampering: every byte, and canonical forgeries of field values ---------------------------
 python3 "$HERE/tamper.py" "$WP" "$CERT" "$BASE.p7s" "$TMP/keys/org-ca.pem" "$TMP" || fail "tampering not caught"
