@@ -1,0 +1,49 @@
+#pragma once
+// Chooses how to sanitize a drive from what it can do, and says why. Orders follow NIST SP 800-88
+// Rev. 1 App. A and IEEE 2883 (docs/methods.md, "How wipeproof chooses"):
+//   NVMe:     sanitize crypto > sanitize block > sanitize overwrite > format SES=2 > SES=1 > overwrite
+//   ATA SSD:  sanitize crypto > sanitize block > enhanced security erase > security erase > overwrite
+//   ATA HDD:  sanitize overwrite > sanitize crypto > overwrite
+//   other:    overwrite
+// The level each reaches is the IEEE 2883 one: Sanitize (ATA/NVMe/SCSI) is Purge; Format NVM and
+// ATA Security Erase are at most Clear ("legacy commands ... Clear-grade", standards.md 3), as is
+// any host overwrite. A purge request that can only be met by a Clear method gets that method,
+// recorded as clear with the reason.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "device/ata/ata_identify.hpp"
+#include "device/nvme/nvme_command.hpp"
+
+namespace wipeproof::wipe {
+
+enum class Level { clear, purge };
+const char* level_name(Level l);
+
+struct DriveCapabilities {
+  std::string bus;                         ///< nvme, sata, sas, usb, virtio, loop, image, ...
+  bool rotational = false;
+  std::optional<ata::AtaIdentify> ata;     ///< when ATA commands reach the drive
+  std::optional<nvme::IdController> nvme;  ///< NVMe controllers
+  std::string ata_unreachable_reason;      ///< e.g. "USB bridge does not pass ATA PASS-THROUGH"
+};
+
+struct PlanChoice {
+  std::string method;   ///< "nvme-sanitize-crypto", ..., "overwrite"
+  Level level = Level::clear;
+  std::string why;
+};
+
+struct Plan {
+  Level requested = Level::purge;
+  PlanChoice chosen;
+  std::vector<PlanChoice> fallbacks;          ///< what would be tried next, in order
+  std::vector<std::string> rejected;          ///< "nvme-sanitize-block: SANICAP bit 1 clear"
+  bool meets_request() const { return chosen.level == Level::purge || requested == Level::clear; }
+  std::string shortfall;                      ///< why the request was not met, when it was not
+};
+
+Plan plan_sanitization(const DriveCapabilities& caps, Level requested);
+
+}  // namespace wipeproof::wipe
