@@ -35,6 +35,19 @@ json areas_not_addressed(const DeviceIdentity& d) {
   return a;
 }
 
+json areas_not_addressed(const WipeRecord& r) {
+  const DeviceIdentity& d = r.device;
+  if (r.choice.method_type.empty() || r.choice.method_type == "overwrite") {
+    json a = areas_not_addressed(d);
+    if (!r.choice.hidden_areas.empty() && r.choice.hidden_areas != "not_checked" && !a.empty()) a.erase(a.size() - 1);
+    return a;
+  }
+  // A firmware sanitize covers the whole media by definition; what it cannot show is blocks the
+  // drive retired (NVMe Annex A: "only the accessible storage is able to be audited").
+  return json::array({"retired or remapped blocks: covered by the drive's sanitize but not auditable through the "
+                      "interface"});
+}
+
 std::int64_t duration_ms(const std::string& start, const std::string& end) {
   // RFC 3339 strings from core/clock: compare as seconds of day plus date via std::tm.
   auto parse = [](const std::string& s) -> std::int64_t {
@@ -55,7 +68,9 @@ std::int64_t duration_ms(const std::string& start, const std::string& end) {
 
 std::string sanitization_level(const WipeRecord& r) {
   if (r.outcome == Outcome::not_erased || r.outcome == Outcome::interrupted) return "none";
-  // A host overwrite reaches only user-addressable LBAs: Clear (NIST SP 800-88 App. A, IEEE 2883).
+  // The planner's level for what ran (Sanitize = Purge); a host overwrite reaches only
+  // user-addressable LBAs: Clear (NIST SP 800-88 App. A, IEEE 2883).
+  if (r.choice.level == "purge" && r.choice.firmware_completed) return "purge";
   return "clear";
 }
 
@@ -103,14 +118,18 @@ json build_certificate(const WipeRecord& r, const SiteInfo& site, const std::str
         {"kernel_name", or_null(d.kernel_name)},
         {"logical_sector_size", d.logical_sector_size},
         {"physical_sector_size", d.physical_sector_size},
-        {"capacity", {{"apparent_bytes", d.size_bytes}, {"native_bytes", nullptr}, {"hidden_areas", "not_checked"}}},
+        {"capacity",
+         {{"apparent_bytes", d.size_bytes},
+          {"native_bytes", r.choice.sectors_after ? json(r.choice.sectors_after * d.logical_sector_size) : json(nullptr)},
+          {"hidden_areas", r.choice.hidden_areas.empty() ? "not_checked" : r.choice.hidden_areas}}},
         {"smart_before", nullptr},
         {"smart_after", nullptr},
         {"classification_before", or_null(site.classification)},
         {"backup", {{"made", site.backup}, {"location", or_null(site.backup_location)}}}}},
       {"sanitization",
        {{"level", sanitization_level(r)},
-        {"method_type", "overwrite"},
+        {"method_type", r.choice.method_type.empty() ? "overwrite" : r.choice.method_type},
+        {"choice", record["choice"]},
         {"method", record["method"]},
         {"passes", record["passes"]},
         {"prng", "AES-128-CTR"},
@@ -122,7 +141,7 @@ json build_certificate(const WipeRecord& r, const SiteInfo& site, const std::str
         {"throughput_bytes_per_s", ms > 0 ? bytes * 1000 / static_cast<std::uint64_t>(ms) : 0},
         {"direct_io", d.direct_io},
         {"errors", errors},
-        {"areas_not_addressed", areas_not_addressed(d)},
+        {"areas_not_addressed", areas_not_addressed(r)},
         {"result", outcome_name(r.outcome)},
         {"exceptions", r.exceptions}}},
       {"verification", verification},
@@ -194,12 +213,14 @@ Result<void> validate_certificate(const json& c) {
   WP_RETURN_IF_ERROR(need(c, "/verification/signature_scan", T::object));
   WP_RETURN_IF_ERROR(need(c, "/verification/passed", T::boolean));
   WP_RETURN_IF_ERROR(need_enum(c, "/media/media_type", {"magnetic", "flash", "hybrid", "virtual", "unknown"}));
+  WP_RETURN_IF_ERROR(need_enum(c, "/media/capacity/hidden_areas", {"not_checked", "none_found", "found", "removed"}));
   WP_RETURN_IF_ERROR(need_enum(c, "/media/backup/made", {"yes", "no", "unknown"}));
   WP_RETURN_IF_ERROR(need_enum(c, "/sanitization/level", {"clear", "purge", "destruct", "none"}));
   WP_RETURN_IF_ERROR(need_enum(c, "/sanitization/method_type", {"overwrite", "block_erase", "crypto_erase", "destruction"}));
   WP_RETURN_IF_ERROR(
       need_enum(c, "/sanitization/result", {"erased", "erased_with_exceptions", "not_erased", "interrupted"}));
   WP_RETURN_IF_ERROR(need_enum(c, "/verification/method", {"full", "sampled", "none", "other"}));
+  WP_RETURN_IF_ERROR(need(c, "/sanitization/choice", T::object));
   WP_RETURN_IF_ERROR(need_enum(c, "/disposition/destination",
                                {"internal_reuse", "external_reuse", "recycle", "return_to_manufacturer", "destroyed",
                                 "other", "unknown"}));

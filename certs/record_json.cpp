@@ -18,6 +18,8 @@ json faults_to_json(const std::vector<IoFault>& faults) {
 }  // namespace
 
 json pattern_to_json(const PassPattern& p) {
+  if (p.kind == PatternKind::fixed && p.bytes.empty())
+    return {{"kind", "changed"}, {"origin", "no known post-state: each sampled block must differ from before the erase, or be uniform"}};
   if (p.kind == PatternKind::random_stream)
     return {{"kind", "random"}, {"prng", "AES-128-CTR"}, {"key_hex", p.key_hex}, {"iv_hex", p.iv_hex},
             {"origin", p.origin}};
@@ -56,6 +58,7 @@ json verify_report_to_json(const VerifyReport& v) {
                  {"block_size", s.block_size},
                  {"coverage_percent", s.coverage_percent},
                  {"requested_coverage_ppm", s.requested_coverage_ppm},
+                 {"criterion", s.criterion},
                  {"lba_list_sha256", s.lba_list_sha256},
                  {"first_and_last_included", s.first_and_last_included}};
   } else {
@@ -89,7 +92,17 @@ json record_to_json(const WipeRecord& r) {
                       {"throughput_bytes_per_s", p.throughput_bytes_per_s},
                       {"synced", p.synced},
                       {"errors", faults_to_json(p.errors)}});
+  const SanitizationChoice& c = r.choice;
+  json commands = json::array();
+  for (const auto& fc : c.commands)
+    commands.push_back({{"name", fc.name}, {"parameters", fc.parameters}, {"result", fc.result}, {"at", fc.at}});
+  json choice = {{"requested_level", c.requested_level}, {"level", c.level}, {"method", c.method},
+                 {"method_type", c.method_type}, {"why", c.why}, {"shortfall", c.shortfall}, {"rejected", c.rejected},
+                 {"firmware_commands", commands}, {"firmware_completed", c.firmware_completed},
+                 {"firmware_failure", c.firmware_failure}, {"hidden_areas", c.hidden_areas},
+                 {"sectors_before", c.sectors_before}, {"sectors_after", c.sectors_after}};
   return {{"record_version", r.record_version},
+          {"choice", choice},
           {"record_id", r.record_id},
           {"tool", {{"name", r.tool.name}, {"version", r.tool.version}, {"binary_sha256", r.tool.binary_sha256}}},
           {"host", {{"hostname", r.host}, {"kernel", r.kernel}}},
@@ -127,6 +140,9 @@ Result<PassPattern> pattern_from_json(const json& j) {
     p.bytes = *b;
     return p;
   }
+  if (kind == "changed")
+    return make_error(ErrorKind::usage, "record: the last step (a firmware erase) has no fixed content to verify "
+                                        "against; use --expect zero|one|HEX");
   return make_error(ErrorKind::usage, "record: unknown pattern kind '" + kind + "'");
 }
 

@@ -74,6 +74,7 @@ struct SamplePlanSummary {
   std::uint32_t block_size = 0;
   std::uint32_t requested_coverage_ppm = 0;
   std::string coverage_percent;        ///< achieved coverage: "10.02"
+  std::string criterion = "pattern";   ///< "pattern", or "changed": each block differs from before the erase or is uniform
   std::string lba_list_sha256;
   bool first_and_last_included = false;
 };
@@ -116,6 +117,31 @@ struct VerifyReport {
 
 inline constexpr std::size_t kMaxReportedMismatches = 64;
 
+/// One command a firmware sanitize sent, and the drive's answer.
+struct FirmwareCommandRecord {
+  std::string name;
+  std::string parameters;
+  std::string result;
+  std::string at;
+};
+
+/// How the method was chosen and what a firmware method did (empty for a plain overwrite job).
+struct SanitizationChoice {
+  std::string requested_level;         ///< "purge", "clear", or "" when --method forced one
+  std::string level;                   ///< what was reached: "purge", "clear", "none"
+  std::string method;                  ///< planner method name: "nvme-sanitize-crypto", "overwrite"
+  std::string method_type;             ///< overwrite, block_erase, crypto_erase
+  std::string why;                     ///< why this method
+  std::string shortfall;               ///< why the requested level was not reached
+  std::vector<std::string> rejected;   ///< methods not used, with reasons
+  std::vector<FirmwareCommandRecord> commands;
+  bool firmware_completed = false;
+  std::string firmware_failure;
+  std::uint64_t sectors_before = 0;    ///< hidden areas: visible sectors before/after --restore-hidden
+  std::uint64_t sectors_after = 0;
+  std::string hidden_areas;            ///< "not_checked", "none_found", "found", "removed"
+};
+
 struct MethodSummary {
   std::string name;
   std::string title;
@@ -145,6 +171,7 @@ struct WipeRecord {
   MethodSummary method;
   std::uint32_t block_size_bytes = 0;  ///< I/O size used by the writer
   std::vector<PassRecord> passes;
+  SanitizationChoice choice;
   VerifyReport verification;
   Outcome outcome = Outcome::not_erased;
   std::vector<std::string> exceptions;  ///< why the outcome is not "erased", one line each

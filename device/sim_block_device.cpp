@@ -8,8 +8,15 @@
 
 namespace wipeproof::device {
 
+SimBlockDevice::SimBlockDevice(std::vector<std::byte>* backing, std::uint32_t logical_sector_size)
+    : data_(backing) {
+  geometry_.size_bytes = backing->size();
+  geometry_.logical_sector_size = logical_sector_size;
+  geometry_.physical_sector_size = logical_sector_size;
+}
+
 SimBlockDevice::SimBlockDevice(std::uint64_t size_bytes, std::uint32_t logical_sector_size)
-    : data_(size_bytes) {
+    : owned_(size_bytes) {
   geometry_.size_bytes = size_bytes;
   geometry_.logical_sector_size = logical_sector_size;
   geometry_.physical_sector_size = logical_sector_size;
@@ -25,7 +32,7 @@ Result<void> SimBlockDevice::check_present() const {
 }
 
 Result<void> SimBlockDevice::check_range(std::uint64_t offset, std::size_t len, const char* op) const {
-  if (offset > data_.size() || len > data_.size() - offset)
+  if (offset > data_->size() || len > data_->size() - offset)
     return sys_error(fmt::format("sim {} at byte {}: beyond end", op, offset), ENXIO);
   return {};
 }
@@ -37,7 +44,7 @@ Result<void> SimBlockDevice::read_at(std::uint64_t offset, std::span<std::byte> 
   std::uint64_t ss = geometry_.logical_sector_size;
   for (std::uint64_t lba = offset / ss; lba * ss < offset + out.size(); ++lba)
     if (read_faults_.count(lba)) return sys_error(fmt::format("sim read at lba {}", lba), EIO);
-  std::memcpy(out.data(), data_.data() + offset, out.size());
+  std::memcpy(out.data(), data_->data() + offset, out.size());
   return {};
 }
 
@@ -57,7 +64,7 @@ Result<void> SimBlockDevice::write_at(std::uint64_t offset, std::span<const std:
     for (auto [first, count] : dropped_)
       if (lba >= first && lba < first + count) dropped = true;
     // A dropped sector: the drive acknowledges a write it never made.
-    if (!dropped) std::memcpy(data_.data() + offset + pos, in.data() + pos, len);
+    if (!dropped) std::memcpy(data_->data() + offset + pos, in.data() + pos, len);
     pos += len;
   }
   written_ += in.size();

@@ -110,6 +110,12 @@ void decide_outcome(WipeRecord& rec) {
       if (!reported) ex.push_back(fmt::format("pass {}: not confirmed durable (no successful fdatasync)", p.index));
     }
   }
+  if (!rec.choice.method_type.empty() && rec.choice.method_type != "overwrite" && !rec.choice.firmware_completed) {
+    not_erased = true;
+    ex.push_back("firmware sanitize did not complete: " + rec.choice.firmware_failure);
+  }
+  // A purge request met only at Clear is not an erasure failure: the level and the reason are
+  // recorded in choice (and the certificate's sanitization.level), not as an exception.
   const VerifyReport& v = rec.verification;
   if (v.status == RunStatus::interrupted) interrupted = true;
   if (v.mode == VerifyMode::none) {

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "device/sim_block_device.hpp"
 #include "job/wipe_job.hpp"
@@ -130,4 +131,135 @@ TEST_CASE("outcome rules", "[job]") {
   unsynced.passes[0].synced = false;
   job::decide_outcome(unsynced);
   CHECK(unsynced.outcome == Outcome::erased_with_exceptions);
+}
+
+#include "device/ata/sim_ata_drive.hpp"
+#include "device/nvme/sim_nvme_drive.hpp"
+#include "job/firmware_job.hpp"
+
+namespace {
+
+device::Target block_target_for(const std::string& name, const std::string& bus) {
+  device::Target t;
+  t.path = "/dev/" + name;
+  t.is_block = true;
+  device::BlockDeviceInfo info;
+  info.name = name;
+  t.info = info;
+  t.identity.path = t.path;
+  t.identity.kind = "block";
+  t.identity.transport = bus;
+  return t;
+}
+
+job::FirmwareJobOptions fast_options() {
+  job::FirmwareJobOptions o;
+  o.poll.interval = std::chrono::milliseconds(0);
+  o.poll.max_polls = 20;
+  o.recovery_dir = std::filesystem::temp_directory_path().string();
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("firmware job: NVMe sanitize, proven by the changed-blocks read-back", "[job][firmware]") {
+  nvme::IdController caps;
+  caps.oacs = 0x2;
+  caps.sanicap = 0x1;  // crypto erase only
+  nvme::SimNvmeDrive drive(caps, 8192);
+  device::SimBlockDevice dev(&drive.media(), 512);
+  job::ProbedDrive probed;
+  probed.caps.bus = "nvme";
+  probed.caps.nvme = caps;
+  probed.nsid = 1;
+  wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
+  REQUIRE(plan.chosen.method == "nvme-sanitize-crypto");
+  job::JobSpec spec = spec_for("random", VerifyMode::sample);
+  CancelToken cancel;
+  WipeRecord r = job::run_firmware_job(dev, {nullptr, &drive}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
+                                       plan, spec, fast_options(), {}, cancel);
+  CHECK(r.outcome == Outcome::erased);
+  CHECK(r.choice.level == "purge");
+  CHECK(r.choice.method_type == "crypto_erase");
+  CHECK(r.choice.firmware_completed);
+  CHECK(r.choice.commands.size() >= 2);
+  CHECK(r.verification.passed);
+  REQUIRE(r.verification.plan);
+  CHECK(r.verification.plan->criterion == "changed");
+  CHECK(r.verification.blocks_read > 0);
+
+  drive.fail_next_sanitize();
+  std::fill(drive.media().begin(), drive.media().end(), std::byte{0x5A});
+  WipeRecord f = job::run_firmware_job(dev, {nullptr, &drive}, block_target_for("nvme0n1", "nvme"), probed,
+                                       plan.chosen, plan, spec, fast_options(), {}, cancel);
+  CHECK(f.outcome == Outcome::not_erased);
+  CHECK(f.choice.firmware_failure.find("failed") != std::string::npos);
+}
+
+TEST_CASE("firmware job: a drive that reports success but changes nothing is caught", "[job][firmware]") {
+  // A firmware "crypto erase" that leaves the data: simulate by restoring the media afterwards.
+  nvme::IdController caps;
+  caps.oacs = 0x2;
+  caps.sanicap = 0x2;
+  nvme::SimNvmeDrive drive(caps, 8192);
+  for (std::size_t i = 0; i < drive.media().size(); ++i) drive.media()[i] = static_cast<std::byte>(i * 7 + 3);
+  std::vector<std::byte> original = drive.media();
+
+  class LyingDrive final : public nvme::NvmeTransport {
+   public:
+    LyingDrive(nvme::SimNvmeDrive& d, std::vector<std::byte>& orig) : d_(d), orig_(orig) {}
+    Result<nvme::NvmeCompletion> admin(nvme::NvmeCommand cmd, std::span<std::byte> data) override {
+      auto r = d_.admin(cmd, data);
+      d_.media() = orig_;  // the drive "forgets" to erase
+      return r;
+    }
+   private:
+    nvme::SimNvmeDrive& d_;
+    std::vector<std::byte>& orig_;
+  } liar(drive, original);
+
+  device::SimBlockDevice dev(&drive.media(), 512);
+  job::ProbedDrive probed;
+  probed.caps.bus = "nvme";
+  probed.caps.nvme = caps;
+  probed.nsid = 1;
+  wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
+  CancelToken cancel;
+  WipeRecord r = job::run_firmware_job(dev, {nullptr, &liar}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
+                                       plan, spec_for("random", VerifyMode::sample), fast_options(), {}, cancel);
+  CHECK(r.choice.firmware_completed);
+  CHECK(r.outcome == Outcome::not_erased);
+  CHECK(r.verification.mismatched_blocks > 0);
+}
+
+TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
+  ata::AtaIdentify id;
+  id.model = "SIM";
+  id.serial = "S1";
+  id.sectors = 4096;
+  id.lba48 = true;
+  id.rotational = false;
+  id.sanitize_supported = id.block_erase_supported = true;
+  id.hpa_supported = true;
+  ata::SimAtaDrive drive(id, 8192);
+  device::SimBlockDevice dev(&drive.media(), 512);
+  auto probed_id = wipe::ata_identify(drive);
+  REQUIRE(probed_id);
+  job::ProbedDrive probed;
+  probed.caps.bus = "sata";
+  probed.caps.ata = *probed_id;
+  probed.hidden = wipe::ata_hidden_areas(drive, *probed_id);
+  REQUIRE(probed.hidden->hpa());
+  wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
+  REQUIRE(plan.chosen.method == "ata-sanitize-block");
+  auto o = fast_options();
+  o.restore_hidden = true;
+  CancelToken cancel;
+  WipeRecord r = job::run_firmware_job(dev, {&drive, nullptr}, block_target_for("sda", "sata"), probed, plan.chosen,
+                                       plan, spec_for("random", VerifyMode::sample), o, {}, cancel);
+  CHECK(r.outcome == Outcome::erased);
+  CHECK(r.choice.hidden_areas == "removed");
+  CHECK(r.choice.sectors_before == 4096);
+  CHECK(r.choice.sectors_after == 8192);
+  CHECK(wipe::ata_identify(drive)->sectors == 8192);
 }

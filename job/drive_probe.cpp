@@ -1,0 +1,77 @@
+#include "job/drive_probe.hpp"
+
+#include <fmt/format.h>
+
+namespace wipeproof::job {
+
+std::uint32_t nvme_nsid_from_name(const std::string& name) {
+  auto n = name.rfind('n');
+  if (name.rfind("nvme", 0) != 0 || n == std::string::npos || n < 4) return 0;
+  try {
+    return static_cast<std::uint32_t>(std::stoul(name.substr(n + 1)));
+  } catch (...) {
+    return 0;
+  }
+}
+
+ProbedDrive probe_drive(const device::Target& t) {
+  ProbedDrive p;
+  p.caps.bus = t.identity.transport;
+  p.caps.rotational = t.identity.rotational.value_or(false);
+  if (!t.is_block) {
+    p.notes.push_back("image file: no drive commands");
+    return p;
+  }
+  const std::string& name = t.info->name;
+  if (!t.info->parent.empty()) {
+    p.notes.push_back("a partition: firmware methods act on whole devices only");
+    p.caps.ata_unreachable_reason = "target is a partition (" + name + " of " + t.info->parent + ")";
+    return p;
+  }
+  if (name.rfind("nvme", 0) == 0) {
+    auto tr = nvme::open_nvme_transport(t.path);
+    if (!tr) {
+      p.notes.push_back("NVMe: " + tr.error().context);
+      return p;
+    }
+    std::vector<std::byte> buf(4096);
+    auto c = (*tr)->admin(nvme::identify_controller(), buf);
+    if (!c || !c->ok()) {
+      p.notes.push_back("NVMe Identify Controller failed: " + (c ? nvme::status_text(c->status) : c.error().context));
+      return p;
+    }
+    p.caps.nvme = nvme::parse_id_controller(buf);
+    p.nsid = nvme_nsid_from_name(name);
+    if (p.nsid != 0) {
+      auto n = (*tr)->admin(nvme::identify_namespace(p.nsid), buf);
+      if (n && n->ok()) p.ns = nvme::parse_id_namespace(buf);
+    }
+    std::vector<std::byte> log(512);
+    auto s = (*tr)->admin(nvme::get_log_page(nvme::kLogSmart, 512), log);
+    if (s && s->ok()) p.nvme_smart = nvme::parse_smart_log(log);
+    return p;
+  }
+  if (name.rfind("sd", 0) == 0) {
+    auto tr = device::open_scsi_transport(t.path);
+    if (!tr) {
+      p.notes.push_back("SG_IO: " + tr.error().context);
+      return p;
+    }
+    auto id = wipe::ata_identify(**tr);
+    if (!id) {
+      p.caps.ata_unreachable_reason =
+          (p.caps.bus == "usb" ? "the USB bridge does not pass ATA PASS-THROUGH: " : "no ATA command path: ") +
+          id.error().context;
+      p.notes.push_back(p.caps.ata_unreachable_reason);
+      return p;
+    }
+    p.caps.ata = *id;
+    p.caps.rotational = id->rotational;
+    p.hidden = wipe::ata_hidden_areas(**tr, *id);
+    return p;
+  }
+  p.notes.push_back(fmt::format("{}: no drive command set on bus '{}'", name, p.caps.bus));
+  return p;
+}
+
+}  // namespace wipeproof::job

@@ -1,0 +1,40 @@
+#pragma once
+// A job whose sanitize step is the drive's own command (chosen by the planner), followed by the
+// read-back that proves it: the known post-state (zeroes after NVMe Format on a DLFEAT=1
+// namespace) is verified like an overwrite pass; otherwise sampled blocks must have changed
+// since before the erase (NIST SP 800-88 App. D), and libblkid must find no signature.
+#include <string>
+
+#include "job/drive_probe.hpp"
+#include "job/wipe_job.hpp"
+
+namespace wipeproof::job {
+
+/// The command paths to the drive; the CLI opens them from the device node, tests pass
+/// simulated drives.
+struct DriveTransports {
+  device::ScsiTransport* ata = nullptr;
+  nvme::NvmeTransport* nvme = nullptr;
+};
+
+struct FirmwareJobOptions {
+  std::string recovery_dir = ".";  ///< ATA security erase password recovery file goes here
+  bool restore_hidden = false;     ///< set the accessible max back to native first
+  wipe::PollOptions poll;
+};
+
+/// True for the planner's firmware method names (everything but "overwrite").
+bool is_firmware_method(const std::string& method);
+
+/// Runs `method` on the drive. `dev` is the target opened for the job (read-back goes through it).
+/// The record's choice holds the planner's reasoning, the commands sent and the level reached.
+WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports, const device::Target& target,
+                            const ProbedDrive& drive,
+                            const wipe::PlanChoice& choice, const wipe::Plan& plan, const JobSpec& spec,
+                            const FirmwareJobOptions& options, const ProgressCallback& progress,
+                            const CancelToken& cancel);
+
+/// Fills record.choice for an overwrite job from the plan (or a forced --method).
+void describe_overwrite_choice(WipeRecord& record, const wipe::Plan* plan, const std::string& requested_level);
+
+}  // namespace wipeproof::job
