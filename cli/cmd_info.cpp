@@ -10,9 +10,15 @@ namespace wipeproof::cli {
 
 void register_devices(CLI::App& app, int& exit_code) {
   auto json = std::make_shared<bool>(false);
+  auto detail = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("devices", "list block devices and whether each is in use");
   cmd->add_flag("--json", *json, "JSON output");
-  cmd->callback([json, &exit_code] {
+  cmd->add_option("--detail", *detail, "one drive: ATA/NVMe identity, security/sanitize state, hidden areas, plan");
+  cmd->callback([json, detail, &exit_code] {
+    if (!detail->empty()) {
+      exit_code = run_device_detail(*detail, *json);
+      return;
+    }
     auto devs = device::list_block_devices();
     if (!devs) {
       print_error(devs.error(), *json);

@@ -10,6 +10,7 @@
 #include "cli/output.hpp"
 #include "cli/signing.hpp"
 #include "device/target.hpp"
+#include "job/firmware_job.hpp"
 
 namespace wipeproof::cli {
 namespace {
@@ -22,7 +23,51 @@ struct WipeOptions {
   bool dry_run = false;
   bool json = false;
   SignOptions sign;
+  std::string level;           ///< clear|purge: let the planner choose (firmware methods allowed)
+  bool method_given = false;   ///< --method was on the command line: overwrite with it, no planner
+  bool restore_hidden = false;
 };
+
+Result<wipe::Level> level_of(const std::string& s) {
+  if (s == "purge") return wipe::Level::purge;
+  if (s == "clear") return wipe::Level::clear;
+  return make_error(ErrorKind::usage, "--level must be clear or purge, got '" + s + "'");
+}
+
+/// Runs the plan's candidates in order until one completes. A firmware method the drive rejects
+/// at once (nothing changed) falls through to the next, and the attempt is recorded.
+WipeRecord run_planned(device::BlockDevice& dev, const device::Target& target, const job::ProbedDrive& drive,
+                       wipe::Plan plan, const job::JobSpec& spec, const job::JobPlan& overwrite_plan,
+                       const WipeOptions& o, const ProgressCallback& progress, const CancelToken& cancel) {
+  std::vector<wipe::PlanChoice> order{plan.chosen};
+  order.insert(order.end(), plan.fallbacks.begin(), plan.fallbacks.end());
+  for (const auto& candidate : order) {
+    if (!job::is_firmware_method(candidate.method)) {
+      WipeRecord rec = job::run_job(dev, target.identity, spec, overwrite_plan, progress, cancel);
+      if (candidate.method != plan.chosen.method)
+        plan.shortfall = plan.shortfall.empty() ? "firmware methods failed; fell back to a host overwrite (clear)"
+                                                : plan.shortfall;
+      job::describe_overwrite_choice(rec, &plan, wipe::level_name(plan.requested));
+      rec.choice.why = candidate.why;
+      return rec;
+    }
+    std::unique_ptr<device::ScsiTransport> ata;
+    std::unique_ptr<nvme::NvmeTransport> nv;
+    if (candidate.method.rfind("ata-", 0) == 0) {
+      if (auto t = device::open_scsi_transport(target.path); t) ata = std::move(*t);
+    } else if (auto t = nvme::open_nvme_transport(target.path); t) {
+      nv = std::move(*t);
+    }
+    job::FirmwareJobOptions fo;
+    fo.recovery_dir = o.out_dir;
+    fo.restore_hidden = o.restore_hidden;
+    WipeRecord rec = job::run_firmware_job(dev, {ata.get(), nv.get()}, target, drive, candidate, plan, spec, fo,
+                                           progress, cancel);
+    if (rec.choice.firmware_completed || rec.choice.commands.size() > 1 || &candidate == &order.back()) return rec;
+    plan.rejected.push_back(fmt::format("tried {}: {}", candidate.method, rec.choice.firmware_failure));
+  }
+  return WipeRecord{};
+}
 
 /// The interactive confirmation: the operator types the serial (or kernel name).
 std::optional<std::string> prompt_confirmation(const device::Target& t) {
@@ -42,6 +87,13 @@ int run_wipe(const WipeOptions& o) {
   };
   auto spec = make_job_spec(o.job);
   if (!spec) return fail(spec.error());
+  std::optional<wipe::Level> level;
+  if (!o.level.empty()) {
+    auto l = level_of(o.level);
+    if (!l) return fail(l.error());
+    if (o.method_given) return fail(Error{ErrorKind::usage, 0, "give --level (the planner chooses) or --method, not both"});
+    level = *l;
+  }
   auto target = device::inspect_target(o.target);
   if (!target) return fail(target.error());
   spec->scan_path = target->path;
@@ -63,7 +115,14 @@ int run_wipe(const WipeOptions& o) {
   DeviceIdentity identity = target->identity;
   identity.size_bytes = geometry.size_bytes;
 
+  std::optional<job::ProbedDrive> drive;
+  std::optional<wipe::Plan> firmware_plan;
+  if (level && in_use) {
+    drive = job::probe_drive(*target);
+    firmware_plan = wipe::plan_sanitization(drive->caps, *level);
+  }
   if (o.dry_run) {
+    if (firmware_plan && !o.json) fmt::print("{}", plan_text(*firmware_plan));
     std::string safety = in_use ? (target->is_block ? "would need --confirm " + device::confirmation_token(*target)
                                                     : "image file: no confirmation needed")
                                 : "REFUSED: " + in_use.error().context;
@@ -86,12 +145,53 @@ int run_wipe(const WipeOptions& o) {
   if (!dev) return fail(dev.error());
 
   CancelToken& cancel = install_cancel_handlers();
-  WipeRecord rec = job::run_job(**dev, identity, *spec, *plan, make_progress_view(o.json), cancel);
+  WipeRecord rec;
+  if (firmware_plan) {
+    rec = run_planned(**dev, *target, *drive, *firmware_plan, *spec, *plan, o, make_progress_view(o.json), cancel);
+  } else {
+    rec = job::run_job(**dev, identity, *spec, *plan, make_progress_view(o.json), cancel);
+    job::describe_overwrite_choice(rec, nullptr, "");
+  }
   finish_progress_view(o.json);
   return finish_job(rec, *signing, o.out_dir, o.json);
 }
 
+int run_ata_unlock(const std::string& path, const std::string& recovery) {
+  auto target = device::inspect_target(path);
+  if (!target) {
+    print_error(target.error(), false);
+    return exit_code_for(target.error());
+  }
+  if (!target->is_block) {
+    print_error(Error{ErrorKind::usage, 0, path + ": ata-unlock needs an ATA block device"}, false);
+    return kExitUsage;
+  }
+  auto t = device::open_scsi_transport(path);
+  if (!t) {
+    print_error(t.error(), false);
+    return exit_code_for(t.error());
+  }
+  auto r = wipe::ata_unlock_from_recovery(**t, recovery);
+  if (!r) {
+    print_error(r.error(), false);
+    return exit_code_for(r.error());
+  }
+  fmt::print("{}: {}\n", path, *r);
+  return kExitOk;
+}
+
 }  // namespace
+
+void register_ata_unlock(CLI::App& app, int& exit_code) {
+  auto path = std::make_shared<std::string>();
+  auto recovery = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("ata-unlock", "recover a drive left locked by an interrupted ATA security erase");
+  cmd->footer("Uses the password recovery file wipeproof wrote before ERASE UNIT (OUT/<record-id>.ata-password.json):\n"
+              "SECURITY UNLOCK, then SECURITY DISABLE PASSWORD. If the drive is frozen, suspend/resume or power-cycle first.");
+  cmd->add_option("device", *path, "the locked drive (/dev/sdX)")->required();
+  cmd->add_option("--recovery", *recovery, "the password recovery file")->required();
+  cmd->callback([path, recovery, &exit_code] { exit_code = run_ata_unlock(*path, *recovery); });
+}
 
 void register_wipe(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<WipeOptions>();
@@ -107,8 +207,15 @@ void register_wipe(CLI::App& app, int& exit_code) {
   cmd->add_option("--confirm", o->confirm, "the drive's serial (or kernel name) confirming the wipe");
   cmd->add_flag("--dry-run", o->dry_run, "print the plan and safety verdict; write nothing");
   cmd->add_flag("--json", o->json, "JSON lines on stdout: progress, then a final 'done' event");
+  cmd->add_option("--level", o->level,
+                  "clear or purge: the planner picks the strongest method the drive supports (firmware sanitize "
+                  "first); see `wipeproof plan`");
+  cmd->add_flag("--restore-hidden", o->restore_hidden, "ATA: set the accessible max address back to native (HPA) first");
   add_sign_options(*cmd, o->sign);
-  cmd->callback([o, &exit_code] { exit_code = run_wipe(*o); });
+  cmd->callback([o, cmd, &exit_code] {
+    o->method_given = cmd->get_option("--method")->count() > 0;
+    exit_code = run_wipe(*o);
+  });
 }
 
 }  // namespace wipeproof::cli

@@ -8,6 +8,7 @@
 #include "core/progress.hpp"
 #include "core/result.hpp"
 #include "job/wipe_job.hpp"
+#include "wipe/planner.hpp"
 
 namespace wipeproof::cli {
 
@@ -41,6 +42,11 @@ int finish_job(const WipeRecord& record, const std::optional<SigningContext>& si
                bool json);
 
 void register_wipe(CLI::App& app, int& exit_code);
+void register_plan(CLI::App& app, int& exit_code);
+void register_ata_unlock(CLI::App& app, int& exit_code);
+std::string plan_text(const wipe::Plan& plan);
+/// `devices --detail DEV`: drive capabilities and the purge plan.
+int run_device_detail(const std::string& path, bool as_json);
 void register_cert(CLI::App& app, int& exit_code);
 void register_keys(CLI::App& app, int& exit_code);
 void register_ledger(CLI::App& app, int& exit_code);

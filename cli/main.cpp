@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   register_cert(app, exit_code);
   register_keys(app, exit_code);
   register_ledger(app, exit_code);
+  register_plan(app, exit_code);
+  register_ata_unlock(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

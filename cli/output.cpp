@@ -74,7 +74,15 @@ std::string render_record_text(const WipeRecord& r, const std::string& record_pa
     out += fmt::format("  pass {}/{} {}: {}, {} at {}{}\n", p.index, r.passes.size(), wipe::describe_pass(p.pattern),
                        run_status_name(p.status), human_bytes(p.bytes_written), rate(p.throughput_bytes_per_s),
                        p.errors.empty() ? "" : fmt::format(", {} error range(s)", p.errors.size()));
+  if (!r.choice.commands.empty()) {
+    for (const auto& c : r.choice.commands)
+      out += fmt::format("  firmware: {} {} -> {}\n", c.name, c.parameters, c.result);
+  }
   out += render_verify_text(r.verification);
+  if (!r.choice.level.empty())
+    out += fmt::format("level: {}{}{}\n", r.choice.level,
+                       r.choice.requested_level.empty() ? "" : " (requested " + r.choice.requested_level + ")",
+                       r.choice.shortfall.empty() ? "" : ": " + r.choice.shortfall);
   out += fmt::format("outcome: {}\n", outcome_name(r.outcome));
   for (const auto& e : r.exceptions) out += "  - " + e + "\n";
   if (!record_path.empty()) out += "record: " + record_path + "\n";

@@ -55,7 +55,7 @@ TEST_CASE("sample plan: >= 1000 subsections, 2 samples each, coverage, first and
   }
 }
 
-TEST_CASE("the same seed gives the same plan; another seed another plan", "[sample]") {
+TEST_CASE("the same seed gives the same plan, another seed another plan", "[sample]") {
   auto a = make_sample_plan(1000000, 512, 100000, seed_of(1), 2048);
   auto b = make_sample_plan(1000000, 512, 100000, seed_of(1), 2048);
   auto c = make_sample_plan(1000000, 512, 100000, seed_of(2), 2048);
