@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -38,6 +39,17 @@ std::uint64_t sysfs_u64(const fs::path& p) {
   } catch (...) {
     return 0;
   }
+}
+
+/// Unit serial number from the raw VPD page 80h (SPC-4 7.8.15): 4-byte header, then ASCII.
+std::string vpd_serial(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::string raw((std::istreambuf_iterator<char>(in)), {});
+  if (raw.size() < 5 || static_cast<unsigned char>(raw[1]) != 0x80) return {};
+  std::string out;
+  for (std::size_t i = 4; i < raw.size(); ++i)
+    if (raw[i] > 0x20 && raw[i] < 0x7f) out.push_back(raw[i]);
+  return out;
 }
 
 std::string dev_id(dev_t d) { return fmt::format("{}:{}", major(d), minor(d)); }
@@ -171,6 +183,7 @@ BlockDeviceInfo read_info(const std::string& name, const std::vector<MountEntry>
   info.serial = sysfs_attr(dev / "serial");
   if (info.serial.empty()) info.serial = sysfs_attr(disk_dir / "serial");  // virtio-blk
   if (info.serial.empty()) info.serial = udev_property(disk_majmin, "ID_SERIAL_SHORT");
+  if (info.serial.empty()) info.serial = vpd_serial(dev / "vpd_pg80");  // no udev (boot image): SPC VPD 80h
   info.wwn = sysfs_attr(dev / "wwid");
   if (info.wwn.empty()) info.wwn = sysfs_attr(disk_dir / "wwid");
   if (info.wwn.empty()) info.wwn = udev_property(disk_majmin, "ID_WWN");

@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES="build-essential cmake pkg-config git libssl-dev libblkid-dev libatasmart-dev libfmt-dev \
   libcli11-dev nlohmann-json3-dev libexpected-dev catch2 libtomlplusplus-dev libqrencode-dev libcairo2-dev \
   libpango1.0-dev fonts-ipafont-gothic e2fsprogs util-linux fdisk openssl python3 python3-jsonschema \
-  poppler-utils zbar-tools"
+  poppler-utils zbar-tools qemu-system-x86 busybox-static kmod cpio xz-utils binutils"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

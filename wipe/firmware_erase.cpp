@@ -144,7 +144,8 @@ HiddenAreas ata_hidden_areas(device::ScsiTransport& t, const ata::AtaIdentify& i
   h.current_sectors = id.sectors;
   if (id.amac_supported) {
     if (auto r = ata::ata_execute(t, ata::amac_get_native_max(), {}); r) h.native_sectors = r->lba + 1;
-  } else if (id.hpa_supported) {
+  } else if (id.hpa_supported || id.lba48) {
+    // Like hdparm -N: ask even when word 82 bit 10 is clear (QEMU answers, real drives abort).
     if (auto r = ata::ata_execute(t, ata::read_native_max_ext(), {}); r) h.native_sectors = r->lba + 1;
   }
   if (id.dco_supported) {

@@ -132,7 +132,7 @@ Result<device::ScsiResult> SimAtaDrive::execute(std::span<const std::uint8_t> cd
     case kReadNativeMaxExt:
     case kAccessibleMaxAddress: {
       if (cmd.command == kAccessibleMaxAddress && !id_.amac_supported) return abort();
-      if (cmd.command == kReadNativeMaxExt && !id_.hpa_supported) return abort();
+      if (cmd.command == kReadNativeMaxExt && !id_.hpa_supported && !id_.lba48) return abort();
       if (cmd.command == kAccessibleMaxAddress && cmd.features == 0x0001) {
         if (cmd.lba >= native_sectors_) return abort();
         id_.sectors = cmd.lba + 1;

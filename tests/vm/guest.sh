@@ -1,0 +1,43 @@
+#!/bin/sh
+# PID 1 in the test guest (tests/vm/run.sh). Results go to ttyS1, one line per check.
+export PATH=/bin:/usr/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+for m in $(cat /lib/modules/order); do insmod "/lib/modules/$m.ko" 2>/dev/null; done
+OUT=/dev/ttyS1
+stty -F $OUT raw 2>/dev/null
+say() { echo "$*" >$OUT; }
+check() {  # check NAME FILE PATTERN
+  if grep -q -- "$3" "$2"; then say "ok: $1"; else say "FAIL: $1 (no '$3')"; sed 's/^/  | /' "$2" >$OUT; fi
+}
+i=0
+while { [ ! -b /dev/nvme0n1 ] || [ ! -b /dev/sda ]; } && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+W=/usr/bin/wipeproof
+
+$W devices --json >/tmp/devices.json 2>&1
+check "devices lists the NVMe serial" /tmp/devices.json '"serial": "NVME0001"'
+check "devices lists the IDE serial" /tmp/devices.json '"serial": "IDE0001"'
+$W devices --detail /dev/sda --json >/tmp/sda.json 2>&1
+check "ATA IDENTIFY over SG_IO" /tmp/sda.json '"model": "QEMU HARDDISK"'
+check "ATA security reported unsupported" /tmp/sda.json '"supported": false'
+check "HPA detection via READ NATIVE MAX (native = current)" /tmp/sda.json '"native_sectors": 32768'
+$W plan /dev/nvme0n1 >/tmp/plan.txt 2>&1
+check "planner falls back to Format NVM" /tmp/plan.txt 'chosen:    nvme-format-user-data'
+check "planner says why Sanitize is not used" /tmp/plan.txt 'SANICAP bit 1 (block erase) clear'
+$W wipe /dev/nvme0n1 --level purge --confirm NVME0001 --no-sign --out /tmp/c1 >/tmp/nvme.txt 2>&1
+say "nvme wipe exit $?"
+check "NVMe wipe used FORMAT NVM" /tmp/nvme.txt 'firmware: FORMAT NVM'
+check "NVMe wipe erased and verified" /tmp/nvme.txt 'outcome: erased'
+check "NVMe level recorded as clear with the reason" /tmp/nvme.txt 'level: clear (requested purge)'
+$W wipe /dev/sda --level purge --confirm IDE0001 --no-sign --verify sample --out /tmp/c2 >/tmp/ide.txt 2>&1
+say "ide wipe exit $?"
+check "IDE falls back to overwrite" /tmp/ide.txt 'level: clear (requested purge)'
+check "IDE wipe erased" /tmp/ide.txt 'outcome: erased'
+grep -h -o '"ata-security-erase[^"]*: [^"]*"' /tmp/c2/*.json >$OUT 2>/dev/null
+dd if=/dev/nvme0n1 bs=1M count=16 iflag=direct 2>/dev/null | tr -d '\0' | head -c 1 >/tmp/nz
+if [ -s /tmp/nz ]; then say "FAIL: NVMe reads back non-zero in the guest"; else say "ok: NVMe reads back zeroes (O_DIRECT)"; fi
+sync
+say "GUEST DONE"
+poweroff -f
