@@ -53,7 +53,7 @@ WipeRecord run_planned(device::BlockDevice& dev, const device::Target& target, c
     }
     std::unique_ptr<device::ScsiTransport> ata;
     std::unique_ptr<nvme::NvmeTransport> nv;
-    if (candidate.method.rfind("ata-", 0) == 0) {
+    if (candidate.method.rfind("ata-", 0) == 0 || candidate.method.rfind("scsi-", 0) == 0) {
       if (auto t = device::open_scsi_transport(target.path); t) ata = std::move(*t);
     } else if (auto t = nvme::open_nvme_transport(target.path); t) {
       nv = std::move(*t);

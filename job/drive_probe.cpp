@@ -59,6 +59,13 @@ ProbedDrive probe_drive(const device::Target& t) {
     }
     auto id = wipe::ata_identify(**tr);
     if (!id) {
+      // Not ATA behind SAT: a SAS/SCSI drive may still have SANITIZE (asked with RSOC).
+      if (auto s = wipe::scsi_sanitize_support(**tr); s) {
+        p.caps.scsi_sanitize_crypto = s->crypto;
+        p.caps.scsi_sanitize_block = s->block;
+        p.caps.scsi_sanitize_overwrite = s->overwrite;
+        if (s->crypto || s->block || s->overwrite) return p;
+      }
       p.caps.ata_unreachable_reason =
           (p.caps.bus == "usb" ? "the USB bridge does not pass ATA PASS-THROUGH: " : "no ATA command path: ") +
           id.error().context;

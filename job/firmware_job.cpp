@@ -80,7 +80,11 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
   // 2. The firmware command.
   wipe::FirmwareReport fw;
   const std::string& m = chosen.method;
-  if (m.rfind("ata-", 0) == 0) {
+  if (m.rfind("scsi-", 0) == 0) {
+    if (!transports.ata) return fail("no SCSI command path to the drive");
+    std::uint8_t sa = m == "scsi-sanitize-crypto" ? 3 : m == "scsi-sanitize-block" ? 2 : 1;
+    fw = wipe::scsi_sanitize(*transports.ata, sa, o.poll, progress);
+  } else if (m.rfind("ata-", 0) == 0) {
     if (!transports.ata || !drive.caps.ata) return fail("no ATA command path to the drive");
     device::ScsiTransport* tr = transports.ata;
     ata::AtaIdentify id = *drive.caps.ata;

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/hex.hpp"
 #include "core/sys.hpp"
+#include "device/scsi/scsi_command.hpp"
 
 namespace wipeproof::wipe {
 namespace {
@@ -171,6 +172,67 @@ Result<void> ata_restore_native_max(device::ScsiTransport& t, const ata::AtaIden
   WP_RETURN_IF_ERROR(ata::ata_execute(t, ata::read_native_max_ext(), {}));
   WP_RETURN_IF_ERROR(ata::ata_execute(t, ata::set_max_ext(max_lba, false), {}));
   return {};
+}
+
+Result<ScsiSanitizeSupport> scsi_sanitize_support(device::ScsiTransport& t) {
+  ScsiSanitizeSupport s;
+  for (std::uint8_t sa : {1, 2, 3}) {
+    auto cdb = scsi::rsoc_cdb(0x48, sa, 12);
+    std::vector<std::uint8_t> reply(12, 0);
+    auto r = t.execute(cdb, std::as_writable_bytes(std::span(reply)), device::DataDirection::from_device, 15000);
+    if (!r) return tl::unexpected(r.error());
+    if (r->status != 0 || r->host_status != 0)
+      return make_error(ErrorKind::device_status, "REPORT SUPPORTED OPERATION CODES not supported");
+    bool ok = scsi::rsoc_supported(reply);
+    if (sa == 1) s.overwrite = ok;
+    if (sa == 2) s.block = ok;
+    if (sa == 3) s.crypto = ok;
+  }
+  return s;
+}
+
+FirmwareReport scsi_sanitize(device::ScsiTransport& t, std::uint8_t sa, const PollOptions& poll,
+                             const ProgressCallback& progress) {
+  FirmwareReport r;
+  r.method = sa == 3 ? "scsi-sanitize-crypto" : sa == 2 ? "scsi-sanitize-block" : "scsi-sanitize-overwrite";
+  std::vector<std::uint8_t> params;
+  if (sa == 1) params = scsi::overwrite_parameters(1, false, {0x00, 0x00, 0x00, 0x00});
+  auto cdb = scsi::sanitize_cdb(static_cast<scsi::SanitizeAction>(sa), true, false, static_cast<std::uint16_t>(params.size()));
+  auto res = t.execute(cdb, std::as_writable_bytes(std::span(params)),
+                       params.empty() ? device::DataDirection::none : device::DataDirection::to_device, 60000);
+  std::string result = !res ? res.error().context
+                       : (res->status != 0 || res->host_status != 0)
+                           ? fmt::format("status 0x{:02x} host 0x{:02x}", res->status, res->host_status)
+                           : "ok";
+  if (res && res->status != 0) {
+    device::SenseInfo si = device::parse_sense(res->sense);
+    result = fmt::format("sense key 0x{:x}, ASC/ASCQ {:02x}/{:02x}", si.key, si.asc, si.ascq);
+  }
+  log(r, "SANITIZE", fmt::format("service action 0x{:02x}, IMMED", sa), result);
+  if (result != "ok") return fail(r, result);
+  for (int i = 0; i < poll.max_polls; ++i) {
+    if (poll.interval.count() > 0) std::this_thread::sleep_for(poll.interval);
+    std::vector<std::uint8_t> buf(32, 0);
+    auto rs = t.execute(scsi::request_sense_cdb(32), std::as_writable_bytes(std::span(buf)),
+                        device::DataDirection::from_device, 15000);
+    if (!rs) return fail(r, rs.error().context);
+    device::SenseInfo si = device::parse_sense(buf);
+    if (si.key == 0x02 && si.asc == 0x04 && si.ascq == 0x1B) {
+      if (progress && si.progress_valid) progress({"sanitize", 0, 0, si.progress, 65536, 0, 0});
+      continue;
+    }
+    if (si.asc == 0x31 && si.ascq == 0x03) {
+      log(r, "REQUEST SENSE", "", "31/03 SANITIZE COMMAND FAILED");
+      return fail(r, "sanitize failed (31h/03h): EXIT FAILURE MODE and retry, or destroy the drive");
+    }
+    if (si.key == 0x00 || !si.valid) {
+      log(r, "REQUEST SENSE", fmt::format("after {} polls", i + 1), "no sense: sanitize complete");
+      r.completed = true;
+      return r;
+    }
+    return fail(r, fmt::format("unexpected sense {:x}/{:02x}/{:02x}", si.key, si.asc, si.ascq));
+  }
+  return fail(r, "sanitize did not finish within the polling limit");
 }
 
 FirmwareReport nvme_format(nvme::NvmeTransport& t, std::uint32_t nsid, std::uint8_t lbaf, nvme::SecureErase ses) {

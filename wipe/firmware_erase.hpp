@@ -70,6 +70,17 @@ HiddenAreas ata_hidden_areas(device::ScsiTransport& t, const ata::AtaIdentify& i
 /// volatile so a power cycle restores the owner's setting if the wipe is abandoned).
 Result<void> ata_restore_native_max(device::ScsiTransport& t, const ata::AtaIdentify& id, const HiddenAreas& areas);
 
+// --- SCSI / SAS ------------------------------------------------------------------------------
+struct ScsiSanitizeSupport {
+  bool crypto = false, block = false, overwrite = false;
+};
+/// REPORT SUPPORTED OPERATION CODES for each SANITIZE service action.
+Result<ScsiSanitizeSupport> scsi_sanitize_support(device::ScsiTransport& t);
+/// SANITIZE with IMMED, then REQUEST SENSE polled: NOT READY 04h/1Bh = in progress (with progress
+/// in the sense-key-specific bytes), 31h/03h = failed, no sense = done (SBC-4 5.30).
+FirmwareReport scsi_sanitize(device::ScsiTransport& t, std::uint8_t service_action, const PollOptions& poll,
+                             const ProgressCallback& progress);
+
 // --- NVMe --------------------------------------------------------------------------------------
 FirmwareReport nvme_format(nvme::NvmeTransport& t, std::uint32_t nsid, std::uint8_t lbaf, nvme::SecureErase ses);
 /// Starts a Sanitize and polls the Sanitize Status log (81h) until done or failed.

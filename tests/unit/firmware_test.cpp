@@ -238,3 +238,45 @@ TEST_CASE("planner decisions", "[planner]") {
   CHECK(u.rejected.front().find("USB bridge") != std::string::npos);
   CHECK(choose(usb, Level::clear).meets_request());
 }
+
+#include "device/scsi/scsi_command.hpp"
+
+TEST_CASE("SCSI SANITIZE CDB and parameter layouts (SBC-4 5.30)", "[scsi][builder]") {
+  CHECK(scsi::sanitize_cdb(scsi::SanitizeAction::crypto_erase, true, false, 0) ==
+        std::array<std::uint8_t, 10>{0x48, 0x83, 0, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(scsi::sanitize_cdb(scsi::SanitizeAction::overwrite, true, true, 8) ==
+        std::array<std::uint8_t, 10>{0x48, 0xA1, 0, 0, 0, 0, 0, 0, 8, 0});
+  CHECK(scsi::overwrite_parameters(40, true, {0xAB, 0xCD}) == std::vector<std::uint8_t>{0x9F, 0, 0, 2, 0xAB, 0xCD});
+  CHECK(scsi::rsoc_cdb(0x48, 3, 12) == std::array<std::uint8_t, 12>{0xA3, 0x0C, 0x03, 0x48, 0, 3, 0, 0, 0, 12, 0, 0});
+  CHECK(scsi::format_unit_security_initialize_parameters()[1] == 0x88);
+  CHECK(scsi::format_unit_security_initialize_parameters()[4] == 0x20);
+}
+
+TEST_CASE("SCSI sanitize against the simulated SAS drive: support, progress, failure", "[scsi]") {
+  scsi::SimScsiDrive d(true, true, false, 64 * 1024);
+  auto sup = scsi_sanitize_support(d);
+  REQUIRE(sup);
+  CHECK(sup->crypto);
+  CHECK(sup->block);
+  CHECK_FALSE(sup->overwrite);
+  d.set_polls(4);
+  int reports = 0;
+  FirmwareReport r = scsi_sanitize(d, 3, fast(), [&](const Progress&) { ++reports; });
+  CHECK(r.completed);
+  CHECK(reports == 3);
+  CHECK(all(d.media(), std::byte{0}));
+  CHECK_FALSE(scsi_sanitize(d, 1, fast(), {}).completed);  // overwrite not supported
+  d.fail_next();
+  FirmwareReport f = scsi_sanitize(d, 2, fast(), {});
+  CHECK_FALSE(f.completed);
+  CHECK(f.failure.find("31h/03h") != std::string::npos);
+  // ATA PASS-THROUGH to a SAS drive: ILLEGAL REQUEST, so ATA methods are not offered.
+  CHECK_FALSE(ata_identify(d));
+  DriveCapabilities caps;
+  caps.bus = "sas";
+  caps.rotational = true;
+  caps.scsi_sanitize_crypto = true;
+  Plan p = plan_sanitization(caps, Level::purge);
+  CHECK(p.chosen.method == "scsi-sanitize-crypto");
+  CHECK(p.meets_request());
+}
