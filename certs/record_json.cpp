@@ -75,6 +75,7 @@ json record_to_json(const WipeRecord& r) {
                  {"model", d.model},
                  {"serial", d.serial},
                  {"wwn", d.wwn},
+                 {"firmware", d.firmware},
                  {"transport", d.transport},
                  {"size_bytes", d.size_bytes},
                  {"logical_sector_size", d.logical_sector_size},
@@ -100,7 +101,8 @@ json record_to_json(const WipeRecord& r) {
                  {"method_type", c.method_type}, {"why", c.why}, {"shortfall", c.shortfall}, {"rejected", c.rejected},
                  {"firmware_commands", commands}, {"firmware_completed", c.firmware_completed},
                  {"firmware_failure", c.firmware_failure}, {"hidden_areas", c.hidden_areas},
-                 {"sectors_before", c.sectors_before}, {"sectors_after", c.sectors_after}};
+                 {"sectors_before", c.sectors_before}, {"sectors_after", c.sectors_after},
+                 {"smart_before", c.smart_before}, {"smart_after", c.smart_after}};
   return {{"record_version", r.record_version},
           {"choice", choice},
           {"record_id", r.record_id},

@@ -36,7 +36,7 @@ std::string plan_text(const wipe::Plan& p) {
 }
 
 json drive_json(const job::ProbedDrive& d) {
-  json j = {{"bus", d.caps.bus}, {"rotational", d.caps.rotational}, {"notes", d.notes}};
+  json j = {{"bus", d.caps.bus}, {"rotational", d.caps.rotational}, {"notes", d.notes}, {"smart", d.smart}};
   if (d.caps.ata) {
     const ata::AtaIdentify& a = *d.caps.ata;
     j["ata"] = {{"model", a.model}, {"serial", a.serial}, {"firmware", a.firmware}, {"sectors", a.sectors},

@@ -49,6 +49,8 @@ WipeRecord run_planned(device::BlockDevice& dev, const device::Target& target, c
                                                 : plan.shortfall;
       job::describe_overwrite_choice(rec, &plan, wipe::level_name(plan.requested));
       rec.choice.why = candidate.why;
+      job::enrich_identity(rec.device, drive);
+      rec.choice.smart_before = drive.smart;
       return rec;
     }
     std::unique_ptr<device::ScsiTransport> ata;

@@ -18,6 +18,7 @@ struct DeviceIdentity {
   std::string model;
   std::string serial;
   std::string wwn;
+  std::string firmware;         ///< from IDENTIFY (ATA/NVMe) or sysfs
   std::string transport;        ///< sata, sas, nvme, usb, virtio, loop, scsi, mmc, image, unknown
   std::optional<bool> rotational;
   std::uint64_t size_bytes = 0;
@@ -140,6 +141,8 @@ struct SanitizationChoice {
   std::uint64_t sectors_before = 0;    ///< hidden areas: visible sectors before/after --restore-hidden
   std::uint64_t sectors_after = 0;
   std::string hidden_areas;            ///< "not_checked", "none_found", "found", "removed"
+  std::string smart_before;            ///< health summary before the job ("" = not available)
+  std::string smart_after;
 };
 
 struct MethodSummary {

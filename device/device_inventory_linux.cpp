@@ -252,6 +252,7 @@ DeviceIdentity identity_from(const BlockDeviceInfo& info) {
   id.model = info.model;
   id.serial = info.serial;
   id.wwn = info.wwn;
+  id.firmware = info.firmware;
   id.transport = info.transport;
   id.rotational = info.rotational;
   id.size_bytes = info.size_bytes;

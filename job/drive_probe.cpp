@@ -14,6 +14,43 @@ std::uint32_t nvme_nsid_from_name(const std::string& name) {
   }
 }
 
+std::string smart_summary(device::ScsiTransport* ata, nvme::NvmeTransport* nv) {
+  if (ata) {
+    auto r = ata::ata_execute(*ata, ata::smart_return_status(), {});
+    if (!r) return {};
+    switch (ata::decode_smart_status(*r)) {
+      case ata::SmartHealth::good: return "ATA SMART RETURN STATUS: passed";
+      case ata::SmartHealth::failing: return "ATA SMART RETURN STATUS: FAILING (threshold exceeded)";
+      case ata::SmartHealth::unknown: return "ATA SMART RETURN STATUS: no signature";
+    }
+  }
+  if (nv) {
+    std::vector<std::byte> log(512);
+    auto s = nv->admin(nvme::get_log_page(nvme::kLogSmart, 512), log);
+    if (!s || !s->ok()) return {};
+    nvme::SmartLog l = nvme::parse_smart_log(log);
+    return fmt::format("NVMe SMART/Health: critical warning 0x{:02x}, {}% used, {} C", l.critical_warning,
+                       l.percent_used, static_cast<int>(l.temperature_k) - 273);
+  }
+  return {};
+}
+
+void enrich_identity(DeviceIdentity& id, const ProbedDrive& d) {
+  auto fill = [](std::string& dst, const std::string& src) {
+    if (dst.empty() || dst == "loop device") dst = src;
+  };
+  if (d.caps.ata) {
+    fill(id.model, d.caps.ata->model);
+    fill(id.serial, d.caps.ata->serial);
+    fill(id.firmware, d.caps.ata->firmware);
+  }
+  if (d.caps.nvme) {
+    fill(id.model, d.caps.nvme->model);
+    fill(id.serial, d.caps.nvme->serial);
+    fill(id.firmware, d.caps.nvme->firmware);
+  }
+}
+
 ProbedDrive probe_drive(const device::Target& t) {
   ProbedDrive p;
   p.caps.bus = t.identity.transport;
@@ -49,6 +86,7 @@ ProbedDrive probe_drive(const device::Target& t) {
     std::vector<std::byte> log(512);
     auto s = (*tr)->admin(nvme::get_log_page(nvme::kLogSmart, 512), log);
     if (s && s->ok()) p.nvme_smart = nvme::parse_smart_log(log);
+    p.smart = smart_summary(nullptr, tr->get());
     return p;
   }
   if (name.rfind("sd", 0) == 0) {
@@ -75,6 +113,7 @@ ProbedDrive probe_drive(const device::Target& t) {
     p.caps.ata = *id;
     p.caps.rotational = id->rotational;
     p.hidden = wipe::ata_hidden_areas(**tr, *id);
+    if (id->smart_supported) p.smart = smart_summary(tr->get(), nullptr);
     return p;
   }
   p.notes.push_back(fmt::format("{}: no drive command set on bus '{}'", name, p.caps.bus));

@@ -19,9 +19,16 @@ struct ProbedDrive {
   std::uint32_t nsid = 0;
   std::optional<nvme::SmartLog> nvme_smart;
   std::vector<std::string> notes;            ///< what could not be asked, and why
+  std::string smart;                         ///< health summary, "" when not available
 };
 
 ProbedDrive probe_drive(const device::Target& target);
+
+/// Health from the drive: ATA SMART RETURN STATUS, or the NVMe SMART/Health log (02h).
+std::string smart_summary(device::ScsiTransport* ata, nvme::NvmeTransport* nvme);
+
+/// Fills model, serial and firmware from IDENTIFY where sysfs left them empty.
+void enrich_identity(DeviceIdentity& identity, const ProbedDrive& drive);
 
 /// The namespace id in a node name: nvme0n1 -> 1, 0 if none.
 std::uint32_t nvme_nsid_from_name(const std::string& name);

@@ -55,6 +55,8 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
   rec.device = target.identity;
   rec.device.size_bytes = dev.geometry().size_bytes;
   rec.device.direct_io = dev.direct_io();
+  enrich_identity(rec.device, drive);
+  rec.choice.smart_before = drive.smart;
   rec.method = {chosen.method, chosen.why, "planner (docs/methods.md, How wipeproof chooses)", 1, false};
   rec.verification.mode = VerifyMode::sample;
   fill_choice(rec.choice, chosen, plan);
@@ -126,6 +128,7 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
     }
   }
   for (const auto& c : fw.commands) rec.choice.commands.push_back({c.name, c.parameters, c.result, c.at});
+  if (!drive.smart.empty()) rec.choice.smart_after = smart_summary(transports.ata, transports.nvme);
   rec.choice.firmware_completed = fw.completed;
   if (!fw.completed) return fail(fw.failure);
 

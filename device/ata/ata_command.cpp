@@ -94,6 +94,20 @@ AtaCommand dco_identify() {
   return c;
 }
 
+AtaCommand smart_return_status() {
+  AtaCommand c = non_data(kSmart);
+  c.features = 0xDA;
+  c.lba = 0xC24F00;  // the SMART signature in LBA mid/high
+  return c;
+}
+
+SmartHealth decode_smart_status(const AtaRegisters& r) {
+  std::uint32_t sig = static_cast<std::uint32_t>((r.lba >> 8) & 0xFFFF);
+  if (sig == 0xC24F) return SmartHealth::good;
+  if (sig == 0x2CF4) return SmartHealth::failing;
+  return SmartHealth::unknown;
+}
+
 std::array<std::uint8_t, 16> make_ata_pass_through_16(const AtaCommand& c) {
   std::array<std::uint8_t, 16> cdb{};
   cdb[0] = 0x85;

@@ -53,6 +53,7 @@ inline constexpr std::uint8_t kReadNativeMaxExt = 0x27;
 inline constexpr std::uint8_t kSetMaxExt = 0x37;
 inline constexpr std::uint8_t kAccessibleMaxAddress = 0x78;
 inline constexpr std::uint8_t kDeviceConfiguration = 0xB1;
+inline constexpr std::uint8_t kSmart = 0xB0;
 
 AtaCommand identify_device();
 AtaCommand security_set_password();
@@ -105,6 +106,11 @@ AtaCommand set_max_ext(std::uint64_t max_lba, bool non_volatile);
 AtaCommand amac_get_native_max();
 AtaCommand amac_set_accessible_max(std::uint64_t max_lba);
 AtaCommand dco_identify();
+/// SMART RETURN STATUS (ACS-3 7.44.8): LBA 23:8 comes back C24Fh when healthy, 2CF4h when a
+/// threshold is exceeded.
+AtaCommand smart_return_status();
+enum class SmartHealth { good, failing, unknown };
+SmartHealth decode_smart_status(const AtaRegisters& r);
 
 /// SAT ATA PASS-THROUGH (16). CK_COND is set only on non-data commands: on AHCI a PIO data-in
 /// command with CK_COND fails with sense key 0Bh although the data arrived (erase-commands.md 1.4).

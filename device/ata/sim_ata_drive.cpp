@@ -124,6 +124,12 @@ Result<device::ScsiResult> SimAtaDrive::execute(std::span<const std::uint8_t> cd
       password_.clear();
       return ok(cmd);
     }
+    case kSmart: {
+      if (!id_.smart_supported || cmd.features != 0xDA) return abort();
+      AtaRegisters r;
+      r.lba = 0xC24F00;
+      return ok(cmd, r);
+    }
     case kSecurityFreezeLock:
       frozen_ = true;
       return ok(cmd);

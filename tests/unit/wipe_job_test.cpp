@@ -241,6 +241,7 @@ TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
   id.rotational = false;
   id.sanitize_supported = id.block_erase_supported = true;
   id.hpa_supported = true;
+  id.smart_supported = true;
   ata::SimAtaDrive drive(id, 8192);
   device::SimBlockDevice dev(&drive.media(), 512);
   auto probed_id = wipe::ata_identify(drive);
@@ -249,6 +250,8 @@ TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
   probed.caps.bus = "sata";
   probed.caps.ata = *probed_id;
   probed.hidden = wipe::ata_hidden_areas(drive, *probed_id);
+  probed.smart = job::smart_summary(&drive, nullptr);
+  CHECK(probed.smart == "ATA SMART RETURN STATUS: passed");
   REQUIRE(probed.hidden->hpa());
   wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
   REQUIRE(plan.chosen.method == "ata-sanitize-block");
@@ -259,6 +262,8 @@ TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
                                        plan, spec_for("random", VerifyMode::sample), o, {}, cancel);
   CHECK(r.outcome == Outcome::erased);
   CHECK(r.choice.hidden_areas == "removed");
+  CHECK(r.choice.smart_after == "ATA SMART RETURN STATUS: passed");
+  CHECK(r.device.serial == "S1");  // from IDENTIFY when sysfs had none
   CHECK(r.choice.sectors_before == 4096);
   CHECK(r.choice.sectors_after == 8192);
   CHECK(wipe::ata_identify(drive)->sectors == 8192);

@@ -22,6 +22,7 @@ check "devices lists the IDE serial" /tmp/devices.json '"serial": "IDE0001"'
 $W devices --detail /dev/sda --json >/tmp/sda.json 2>&1
 check "ATA IDENTIFY over SG_IO" /tmp/sda.json '"model": "QEMU HARDDISK"'
 check "ATA security reported unsupported" /tmp/sda.json '"supported": false'
+check "ATA SMART RETURN STATUS over SG_IO" /tmp/sda.json 'ATA SMART RETURN STATUS: passed'
 check "HPA detection via READ NATIVE MAX (native = current)" /tmp/sda.json '"native_sectors": 32768'
 $W plan /dev/nvme0n1 >/tmp/plan.txt 2>&1
 check "planner falls back to Format NVM" /tmp/plan.txt 'chosen:    nvme-format-user-data'
@@ -31,6 +32,7 @@ say "nvme wipe exit $?"
 check "NVMe wipe used FORMAT NVM" /tmp/nvme.txt 'firmware: FORMAT NVM'
 check "NVMe wipe erased and verified" /tmp/nvme.txt 'outcome: erased'
 check "NVMe level recorded as clear with the reason" /tmp/nvme.txt 'level: clear (requested purge)'
+check "NVMe SMART/Health log before and after" /tmp/c1/*.json 'NVMe SMART/Health: critical warning'
 $W wipe /dev/sda --level purge --confirm IDE0001 --no-sign --verify sample --out /tmp/c2 >/tmp/ide.txt 2>&1
 say "ide wipe exit $?"
 check "IDE falls back to overwrite" /tmp/ide.txt 'level: clear (requested purge)'
