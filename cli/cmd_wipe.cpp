@@ -10,6 +10,8 @@
 #include "cli/output.hpp"
 #include "cli/signing.hpp"
 #include "device/target.hpp"
+#include "core/subprocess.hpp"
+#include "core/sys.hpp"
 #include "job/firmware_job.hpp"
 
 namespace wipeproof::cli {
@@ -26,12 +28,26 @@ struct WipeOptions {
   std::string level;           ///< clear|purge: let the planner choose (firmware methods allowed)
   bool method_given = false;   ///< --method was on the command line: overwrite with it, no planner
   bool restore_hidden = false;
+  std::string psid;            ///< TCG Opal PSID from the drive label
+  bool unfreeze = false;       ///< try suspend-to-RAM to unfreeze ATA security
 };
 
 Result<wipe::Level> level_of(const std::string& s) {
   if (s == "purge") return wipe::Level::purge;
   if (s == "clear") return wipe::Level::clear;
   return make_error(ErrorKind::usage, "--level must be clear or purge, got '" + s + "'");
+}
+
+/// ATA security frozen by the BIOS: a suspend-to-RAM cycle powers the drive down and Linux
+/// re-initialises it without FREEZE LOCK (erase-commands.md 2.6). Only where the platform offers
+/// "mem" sleep; the RTC wakes the machine after 5 s.
+Result<void> unfreeze_by_suspend() {
+  auto states = read_text_file("/sys/power/state");
+  if (!states || states->find("mem") == std::string::npos)
+    return make_error(ErrorKind::device_status, "cannot unfreeze: this platform offers no suspend-to-RAM (/sys/power/state)");
+  auto rc = run_command({"rtcwake", "-m", "mem", "-s", "5"}, true);
+  if (!rc || *rc != 0) return make_error(ErrorKind::device_status, "cannot unfreeze: rtcwake -m mem failed");
+  return {};
 }
 
 /// Runs the plan's candidates in order until one completes. A firmware method the drive rejects
@@ -55,7 +71,10 @@ WipeRecord run_planned(device::BlockDevice& dev, const device::Target& target, c
     }
     std::unique_ptr<device::ScsiTransport> ata;
     std::unique_ptr<nvme::NvmeTransport> nv;
-    if (candidate.method.rfind("ata-", 0) == 0 || candidate.method.rfind("scsi-", 0) == 0) {
+    std::unique_ptr<opal::OpalTransport> op;
+    if (candidate.method == "opal-psid-revert") {
+      if (auto t = opal::open_opal(target.path); t) op = std::move(*t);
+    } else if (candidate.method.rfind("ata-", 0) == 0 || candidate.method.rfind("scsi-", 0) == 0) {
       if (auto t = device::open_scsi_transport(target.path); t) ata = std::move(*t);
     } else if (auto t = nvme::open_nvme_transport(target.path); t) {
       nv = std::move(*t);
@@ -63,7 +82,8 @@ WipeRecord run_planned(device::BlockDevice& dev, const device::Target& target, c
     job::FirmwareJobOptions fo;
     fo.recovery_dir = o.out_dir;
     fo.restore_hidden = o.restore_hidden;
-    WipeRecord rec = job::run_firmware_job(dev, {ata.get(), nv.get()}, target, drive, candidate, plan, spec, fo,
+    WipeRecord rec = job::run_firmware_job(dev, {ata.get(), nv.get(), op.get(), o.psid}, target, drive, candidate, plan,
+                                           spec, fo,
                                            progress, cancel);
     if (rec.choice.firmware_completed || rec.choice.commands.size() > 1 || &candidate == &order.back()) return rec;
     plan.rejected.push_back(fmt::format("tried {}: {}", candidate.method, rec.choice.firmware_failure));
@@ -119,8 +139,19 @@ int run_wipe(const WipeOptions& o) {
 
   std::optional<job::ProbedDrive> drive;
   std::optional<wipe::Plan> firmware_plan;
+  if (!o.psid.empty()) {
+    if (auto v = opal::validate_psid(o.psid); !v) return fail(v.error());
+    if (!level) return fail(Error{ErrorKind::usage, 0, "--psid needs --level purge (the planner runs the Opal revert)"});
+  }
   if (level && in_use) {
     drive = job::probe_drive(*target);
+    if (o.unfreeze && drive->caps.ata && drive->caps.ata->security_frozen && !o.dry_run) {
+      if (auto u = unfreeze_by_suspend(); !u) return fail(u.error());
+      drive = job::probe_drive(*target);
+      if (drive->caps.ata && drive->caps.ata->security_frozen)
+        return fail(Error{ErrorKind::device_status, 0, o.target + ": still frozen after suspend/resume: hot-plug the drive"});
+    }
+    drive->caps.opal_psid = !o.psid.empty();
     firmware_plan = wipe::plan_sanitization(drive->caps, *level);
   }
   if (o.dry_run) {
@@ -212,6 +243,8 @@ void register_wipe(CLI::App& app, int& exit_code) {
   cmd->add_option("--level", o->level,
                   "clear or purge: the planner picks the strongest method the drive supports (firmware sanitize "
                   "first); see `wipeproof plan`");
+  cmd->add_option("--psid", o->psid, "TCG Opal PSID from the drive label: allows the Opal revert (crypto erase)");
+  cmd->add_flag("--unfreeze", o->unfreeze, "ATA security frozen: suspend to RAM for 5 s (rtcwake) and re-check");
   cmd->add_flag("--restore-hidden", o->restore_hidden, "ATA: set the accessible max address back to native (HPA) first");
   add_sign_options(*cmd, o->sign);
   cmd->callback([o, cmd, &exit_code] {

@@ -16,7 +16,7 @@ bool is_firmware_method(const std::string& m) { return m != "overwrite" && !m.em
 namespace {
 
 std::string method_type_of(const std::string& m) {
-  if (m.find("crypto") != std::string::npos) return "crypto_erase";
+  if (m.find("crypto") != std::string::npos || m == "opal-psid-revert") return "crypto_erase";
   if (m == "ata-sanitize-overwrite" || m == "nvme-sanitize-overwrite") return "overwrite";
   return "block_erase";
 }
@@ -82,7 +82,15 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
   // 2. The firmware command.
   wipe::FirmwareReport fw;
   const std::string& m = chosen.method;
-  if (m.rfind("scsi-", 0) == 0) {
+  if (m == "opal-psid-revert") {
+    if (!transports.opal) return fail("no Opal command path to the drive");
+    auto r = transports.opal->psid_revert(transports.psid);
+    fw.method = m;
+    fw.commands.push_back({"TCG Opal Revert (AdminSP, PSID authority)", "via sed-opal IOC_OPAL_PSID_REVERT_TPR",
+                           r ? "ok" : r.error().context, now_utc()});
+    fw.completed = r.has_value();
+    if (!r) fw.failure = r.error().context;
+  } else if (m.rfind("scsi-", 0) == 0) {
     if (!transports.ata) return fail("no SCSI command path to the drive");
     std::uint8_t sa = m == "scsi-sanitize-crypto" ? 3 : m == "scsi-sanitize-block" ? 2 : 1;
     fw = wipe::scsi_sanitize(*transports.ata, sa, o.poll, progress);

@@ -5,6 +5,7 @@
 // since before the erase (NIST SP 800-88 App. D), and libblkid must find no signature.
 #include <string>
 
+#include "device/opal/opal.hpp"
 #include "job/drive_probe.hpp"
 #include "job/wipe_job.hpp"
 
@@ -15,6 +16,8 @@ namespace wipeproof::job {
 struct DriveTransports {
   device::ScsiTransport* ata = nullptr;
   nvme::NvmeTransport* nvme = nullptr;
+  opal::OpalTransport* opal = nullptr;
+  std::string psid;
 };
 
 struct FirmwareJobOptions {

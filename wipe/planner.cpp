@@ -1,5 +1,7 @@
 #include "wipe/planner.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace wipeproof::wipe {
@@ -70,6 +72,14 @@ Plan plan_sanitization(const DriveCapabilities& c, Level requested) {
     p.rejected.push_back(c.ata_unreachable_reason.empty()
                              ? fmt::format("firmware methods: no ATA or NVMe command path on bus '{}'", c.bus)
                              : "firmware methods: " + c.ata_unreachable_reason);
+  }
+  // TCG Opal PSID revert (crypto erase of all ranges; NIST SP 800-88 App. A Purge) goes right
+  // after the Sanitize methods, before the Clear-grade legacy commands.
+  if (c.opal_psid) {
+    auto at = std::find_if(ok.begin(), ok.end(), [](const PlanChoice& x) { return x.level != Level::purge; });
+    ok.insert(at, {"opal-psid-revert", Level::purge, "TCG Opal PSID revert: new keys for every range (Purge)"});
+  } else {
+    p.rejected.push_back("opal-psid-revert: no PSID given (--psid, from the drive label)");
   }
   ok.push_back({"overwrite", Level::clear, "host overwrite of every addressable LBA, verified by read-back (Clear)"});
 

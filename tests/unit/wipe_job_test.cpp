@@ -176,7 +176,7 @@ TEST_CASE("firmware job: NVMe sanitize, proven by the changed-blocks read-back",
   REQUIRE(plan.chosen.method == "nvme-sanitize-crypto");
   job::JobSpec spec = spec_for("random", VerifyMode::sample);
   CancelToken cancel;
-  WipeRecord r = job::run_firmware_job(dev, {nullptr, &drive}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
+  WipeRecord r = job::run_firmware_job(dev, {nullptr, &drive, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
                                        plan, spec, fast_options(), {}, cancel);
   CHECK(r.outcome == Outcome::erased);
   CHECK(r.choice.level == "purge");
@@ -190,7 +190,7 @@ TEST_CASE("firmware job: NVMe sanitize, proven by the changed-blocks read-back",
 
   drive.fail_next_sanitize();
   std::fill(drive.media().begin(), drive.media().end(), std::byte{0x5A});
-  WipeRecord f = job::run_firmware_job(dev, {nullptr, &drive}, block_target_for("nvme0n1", "nvme"), probed,
+  WipeRecord f = job::run_firmware_job(dev, {nullptr, &drive, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed,
                                        plan.chosen, plan, spec, fast_options(), {}, cancel);
   CHECK(f.outcome == Outcome::not_erased);
   CHECK(f.choice.firmware_failure.find("failed") != std::string::npos);
@@ -225,7 +225,7 @@ TEST_CASE("firmware job: a drive that reports success but changes nothing is cau
   probed.nsid = 1;
   wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
   CancelToken cancel;
-  WipeRecord r = job::run_firmware_job(dev, {nullptr, &liar}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
+  WipeRecord r = job::run_firmware_job(dev, {nullptr, &liar, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
                                        plan, spec_for("random", VerifyMode::sample), fast_options(), {}, cancel);
   CHECK(r.choice.firmware_completed);
   CHECK(r.outcome == Outcome::not_erased);
@@ -258,7 +258,7 @@ TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
   auto o = fast_options();
   o.restore_hidden = true;
   CancelToken cancel;
-  WipeRecord r = job::run_firmware_job(dev, {&drive, nullptr}, block_target_for("sda", "sata"), probed, plan.chosen,
+  WipeRecord r = job::run_firmware_job(dev, {&drive, nullptr, nullptr, {}}, block_target_for("sda", "sata"), probed, plan.chosen,
                                        plan, spec_for("random", VerifyMode::sample), o, {}, cancel);
   CHECK(r.outcome == Outcome::erased);
   CHECK(r.choice.hidden_areas == "removed");
@@ -267,4 +267,38 @@ TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
   CHECK(r.choice.sectors_before == 4096);
   CHECK(r.choice.sectors_after == 8192);
   CHECK(wipe::ata_identify(drive)->sectors == 8192);
+}
+
+TEST_CASE("firmware job: TCG Opal PSID revert, right and wrong PSID", "[job][opal]") {
+  nvme::IdController caps;
+  caps.oacs = 0x2;  // Format only: without the PSID the plan would be Format (clear)
+  nvme::SimNvmeDrive drive(caps, 8192);
+  opal::SimOpalDrive opal_drive("PSID0123456789ABCDEF0123456789AB", &drive.media());
+  device::SimBlockDevice dev(&drive.media(), 512);
+  job::ProbedDrive probed;
+  probed.caps.bus = "nvme";
+  probed.caps.nvme = caps;
+  probed.nsid = 1;
+  CHECK(wipe::plan_sanitization(probed.caps, wipe::Level::purge).chosen.method == "nvme-format-user-data");
+  probed.caps.opal_psid = true;
+  wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
+  REQUIRE(plan.chosen.method == "opal-psid-revert");
+  CHECK(plan.meets_request());
+  CancelToken cancel;
+  WipeRecord bad = job::run_firmware_job(dev, {nullptr, &drive, &opal_drive, "WRONG"}, block_target_for("nvme0n1", "nvme"),
+                                         probed, plan.chosen, plan, spec_for("random", VerifyMode::sample), fast_options(),
+                                         {}, cancel);
+  CHECK(bad.outcome == Outcome::not_erased);
+  CHECK(bad.choice.firmware_failure.find("refused") != std::string::npos);
+  CHECK(opal_drive.reverts() == 0);
+  WipeRecord ok = job::run_firmware_job(dev, {nullptr, &drive, &opal_drive, "PSID0123456789ABCDEF0123456789AB"},
+                                        block_target_for("nvme0n1", "nvme"), probed, plan.chosen, plan,
+                                        spec_for("random", VerifyMode::sample), fast_options(), {}, cancel);
+  CHECK(ok.outcome == Outcome::erased);
+  CHECK(ok.choice.level == "purge");
+  CHECK(ok.choice.method_type == "crypto_erase");
+  CHECK(opal_drive.reverts() == 1);
+  CHECK_FALSE(opal::validate_psid(""));
+  CHECK_FALSE(opal::validate_psid(std::string(33, 'A')));
+  CHECK_FALSE(opal::validate_psid("has space"));
 }
