@@ -90,12 +90,7 @@ VerifyReport verify_changed(device::BlockDevice& dev, const SamplePlan& plan, co
     if (rep.first_mismatch_lbas.size() < kMaxReportedMismatches) rep.first_mismatch_lbas.push_back(lba);
   });
   rep.throughput_bytes_per_s = throughput(rep.bytes_read, std::chrono::steady_clock::now() - start);
-  std::uint64_t samples = plan.ranges.size();
-  bool full = plan.covered_blocks() >= plan.total_blocks;
-  rep.miss_probability_1pct = full ? "0" : miss_probability(0.01, samples);
-  rep.miss_probability_0_1pct = full ? "0" : miss_probability(0.001, samples);
-  rep.passed = rep.status == RunStatus::complete && rep.mismatched_blocks == 0 && rep.read_errors.empty();
-  rep.finished = now_utc();
+  conclude_report(rep, &plan);
   return rep;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "core/hex.hpp"
 #include "core/pass_stream.hpp"
 #include "core/sha256.hpp"
@@ -130,6 +131,15 @@ std::string lba_list_sha256(const std::vector<SampleRange>& ranges) {
 std::string miss_probability(double p, std::uint64_t samples) {
   long double v = std::pow(1.0L - static_cast<long double>(p), static_cast<long double>(samples));
   return fmt::format("{:.3g}", static_cast<double>(v));
+}
+
+void conclude_report(VerifyReport& rep, const SamplePlan* plan) {
+  bool full = plan == nullptr || plan->covered_blocks() >= plan->total_blocks;
+  std::uint64_t samples = plan ? plan->ranges.size() : 0;
+  rep.miss_probability_1pct = full ? "0" : miss_probability(0.01, samples);
+  rep.miss_probability_0_1pct = full ? "0" : miss_probability(0.001, samples);
+  rep.passed = rep.status == RunStatus::complete && rep.mismatched_blocks == 0 && rep.read_errors.empty();
+  rep.finished = now_utc();
 }
 
 SamplePlanSummary summarize(const SamplePlan& plan) {

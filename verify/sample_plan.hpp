@@ -52,6 +52,10 @@ std::string lba_list_sha256(const std::vector<SampleRange>& ranges);
 /// spread evenly, lies wholly outside every sample.
 std::string miss_probability(double p, std::uint64_t samples);
 
+/// Closes a verification report: the detection bound for the samples read (0 when every block was
+/// read), the pass verdict and the finish time. `plan` null means a full read.
+void conclude_report(VerifyReport& report, const SamplePlan* plan);
+
 /// The record's summary of a plan.
 SamplePlanSummary summarize(const SamplePlan& plan);
 

@@ -164,12 +164,7 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
   if (progress) progress({"verify", 0, 0, done_bytes, total_bytes, throughput(done_bytes, Clock::now() - start), 0});
 
   rep.throughput_bytes_per_s = throughput(rep.bytes_read, Clock::now() - start);
-  std::uint64_t samples = (mode == VerifyMode::full) ? 0 : (plan ? plan->ranges.size() : 0);
-  bool full_coverage = mode == VerifyMode::full || (plan != nullptr && plan->covered_blocks() >= plan->total_blocks);
-  rep.miss_probability_1pct = full_coverage ? "0" : miss_probability(0.01, samples);
-  rep.miss_probability_0_1pct = full_coverage ? "0" : miss_probability(0.001, samples);
-  rep.passed = rep.status == RunStatus::complete && rep.mismatched_blocks == 0 && rep.read_errors.empty();
-  rep.finished = now_utc();
+  conclude_report(rep, mode == VerifyMode::full ? nullptr : plan);
   return rep;
 }
 
