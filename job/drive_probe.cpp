@@ -102,7 +102,8 @@ ProbedDrive probe_drive(const device::Target& t) {
         p.caps.scsi_sanitize_crypto = s->crypto;
         p.caps.scsi_sanitize_block = s->block;
         p.caps.scsi_sanitize_overwrite = s->overwrite;
-        if (s->crypto || s->block || s->overwrite) return p;
+        p.caps.scsi_format_unit = s->format_unit;
+        if (s->crypto || s->block || s->overwrite || s->format_unit) return p;
       }
       p.caps.ata_unreachable_reason =
           (p.caps.bus == "usb" ? "the USB bridge does not pass ATA PASS-THROUGH: " : "no ATA command path: ") +

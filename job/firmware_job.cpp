@@ -17,7 +17,9 @@ namespace {
 
 std::string method_type_of(const std::string& m) {
   if (m.find("crypto") != std::string::npos || m == "opal-psid-revert") return "crypto_erase";
-  if (m == "ata-sanitize-overwrite" || m == "nvme-sanitize-overwrite") return "overwrite";
+  if (m == "ata-sanitize-overwrite" || m == "nvme-sanitize-overwrite" || m == "scsi-sanitize-overwrite" ||
+      m == "scsi-format-unit")
+    return "overwrite";
   return "block_erase";
 }
 
@@ -92,8 +94,12 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
     if (!r) fw.failure = r.error().context;
   } else if (m.rfind("scsi-", 0) == 0) {
     if (!transports.ata) return fail("no SCSI command path to the drive");
-    std::uint8_t sa = m == "scsi-sanitize-crypto" ? 3 : m == "scsi-sanitize-block" ? 2 : 1;
-    fw = wipe::scsi_sanitize(*transports.ata, sa, o.poll, progress);
+    if (m == "scsi-format-unit") {
+      fw = wipe::scsi_format_unit(*transports.ata);
+    } else {
+      std::uint8_t sa = m == "scsi-sanitize-crypto" ? 3 : m == "scsi-sanitize-block" ? 2 : 1;
+      fw = wipe::scsi_sanitize(*transports.ata, sa, o.poll, progress);
+    }
   } else if (m.rfind("ata-", 0) == 0) {
     if (!transports.ata || !drive.caps.ata) return fail("no ATA command path to the drive");
     device::ScsiTransport* tr = transports.ata;

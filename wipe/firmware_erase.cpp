@@ -188,7 +188,30 @@ Result<ScsiSanitizeSupport> scsi_sanitize_support(device::ScsiTransport& t) {
     if (sa == 2) s.block = ok;
     if (sa == 3) s.crypto = ok;
   }
+  std::vector<std::uint8_t> reply(12, 0);
+  auto r = t.execute(scsi::rsoc_cdb_opcode(0x04, 12), std::as_writable_bytes(std::span(reply)),
+                     device::DataDirection::from_device, 15000);
+  s.format_unit = r && r->status == 0 && scsi::rsoc_supported(reply);
   return s;
+}
+
+FirmwareReport scsi_format_unit(device::ScsiTransport& t) {
+  FirmwareReport r;
+  r.method = "scsi-format-unit";
+  auto params = scsi::format_unit_security_initialize_parameters();
+  // sg_format's rule of thumb without IMMED: 20 h up to 4 TB.
+  auto res = t.execute(scsi::format_unit_cdb(), std::as_writable_bytes(std::span(params)),
+                       device::DataDirection::to_device, 20u * 3600 * 1000);
+  std::string result = !res ? res.error().context : "ok";
+  if (res && (res->status != 0 || res->host_status != 0)) {
+    device::SenseInfo si = device::parse_sense(res->sense);
+    result = fmt::format("status 0x{:02x} host 0x{:02x} sense {:x}/{:02x}/{:02x}", res->status, res->host_status,
+                         si.key, si.asc, si.ascq);
+  }
+  log(r, "FORMAT UNIT", "FMTDATA, FOV|IP, security initialize", result);
+  if (result != "ok") return fail(r, result);
+  r.completed = true;
+  return r;
 }
 
 FirmwareReport scsi_sanitize(device::ScsiTransport& t, std::uint8_t sa, const PollOptions& poll,

@@ -73,6 +73,7 @@ Result<void> ata_restore_native_max(device::ScsiTransport& t, const ata::AtaIden
 // --- SCSI / SAS ------------------------------------------------------------------------------
 struct ScsiSanitizeSupport {
   bool crypto = false, block = false, overwrite = false;
+  bool format_unit = false;
 };
 /// REPORT SUPPORTED OPERATION CODES for each SANITIZE service action.
 Result<ScsiSanitizeSupport> scsi_sanitize_support(device::ScsiTransport& t);
@@ -80,6 +81,9 @@ Result<ScsiSanitizeSupport> scsi_sanitize_support(device::ScsiTransport& t);
 /// in the sense-key-specific bytes), 31h/03h = failed, no sense = done (SBC-4 5.30).
 FirmwareReport scsi_sanitize(device::ScsiTransport& t, std::uint8_t service_action, const PollOptions& poll,
                              const ProgressCallback& progress);
+
+/// FORMAT UNIT with security initialize (SBC-4 5.3), waiting for it to finish (no IMMED).
+FirmwareReport scsi_format_unit(device::ScsiTransport& t);
 
 // --- NVMe --------------------------------------------------------------------------------------
 FirmwareReport nvme_format(nvme::NvmeTransport& t, std::uint32_t nsid, std::uint8_t lbaf, nvme::SecureErase ses);

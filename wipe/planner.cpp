@@ -61,13 +61,16 @@ Plan plan_sanitization(const DriveCapabilities& c, Level requested) {
       consider(sec_usable, "ata-security-erase", Level::clear, "ATA SECURITY ERASE UNIT (Clear for flash)", sec_why_not);
     }
     if (san && a.security_frozen) p.rejected.push_back("note: the drive is frozen; sanitize commands may abort");
-  } else if (c.scsi_sanitize_crypto || c.scsi_sanitize_block || c.scsi_sanitize_overwrite) {
+  } else if (c.scsi_sanitize_crypto || c.scsi_sanitize_block || c.scsi_sanitize_overwrite || c.scsi_format_unit) {
     consider(c.scsi_sanitize_crypto, "scsi-sanitize-crypto", Level::purge, "SCSI SANITIZE CRYPTOGRAPHIC ERASE (Purge)",
              "not reported by REPORT SUPPORTED OPERATION CODES");
     consider(c.scsi_sanitize_block, "scsi-sanitize-block", Level::purge, "SCSI SANITIZE BLOCK ERASE (Purge)",
              "not reported by REPORT SUPPORTED OPERATION CODES");
     consider(c.scsi_sanitize_overwrite, "scsi-sanitize-overwrite", Level::purge, "SCSI SANITIZE OVERWRITE (Purge)",
              "not reported by REPORT SUPPORTED OPERATION CODES");
+    consider(c.scsi_format_unit, "scsi-format-unit", Level::clear,
+             "FORMAT UNIT with security initialize (legacy; Clear-grade under IEEE 2883)",
+             "FORMAT UNIT not reported by REPORT SUPPORTED OPERATION CODES");
   } else {
     p.rejected.push_back(c.ata_unreachable_reason.empty()
                              ? fmt::format("firmware methods: no ATA or NVMe command path on bus '{}'", c.bus)

@@ -27,6 +27,7 @@ struct DriveCapabilities {
   std::optional<ata::AtaIdentify> ata;     ///< when ATA commands reach the drive
   std::optional<nvme::IdController> nvme;  ///< NVMe controllers
   std::string ata_unreachable_reason;      ///< e.g. "USB bridge does not pass ATA PASS-THROUGH"
+  bool scsi_format_unit = false;
   bool opal_psid = false;                  ///< the operator gave the PSID: TCG Opal revert is possible
   bool scsi_sanitize_crypto = false;       ///< SAS/SCSI: from REPORT SUPPORTED OPERATION CODES
   bool scsi_sanitize_block = false;

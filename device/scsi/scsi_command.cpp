@@ -27,13 +27,19 @@ std::array<std::uint8_t, 12> rsoc_cdb(std::uint8_t op, std::uint16_t sa, std::ui
           static_cast<std::uint8_t>(alloc >> 8), static_cast<std::uint8_t>(alloc), 0, 0};
 }
 
+std::array<std::uint8_t, 12> rsoc_cdb_opcode(std::uint8_t op, std::uint32_t alloc) {
+  auto c = rsoc_cdb(op, 0, alloc);
+  c[2] = 0x01;
+  return c;
+}
+
 bool rsoc_supported(const std::vector<std::uint8_t>& r) { return r.size() >= 2 && (r[1] & 0x07) == 0x03; }
 
 std::array<std::uint8_t, 6> format_unit_cdb() { return {0x04, 0x10, 0, 0, 0, 0}; }
 std::array<std::uint8_t, 8> format_unit_security_initialize_parameters() { return {0, 0x88, 0, 0, 0x20, 0, 0, 0}; }
 
-SimScsiDrive::SimScsiDrive(bool crypto, bool block, bool overwrite, std::uint64_t bytes)
-    : crypto_(crypto), block_(block), overwrite_(overwrite), media_(bytes, std::byte{0xA5}) {}
+SimScsiDrive::SimScsiDrive(bool crypto, bool block, bool overwrite, std::uint64_t bytes, bool format_unit)
+    : crypto_(crypto), block_(block), overwrite_(overwrite), format_unit_(format_unit), media_(bytes, std::byte{0xA5}) {}
 
 namespace {
 device::ScsiResult sense(std::uint8_t key, std::uint8_t asc, std::uint8_t ascq, int progress = -1) {
@@ -53,7 +59,9 @@ Result<device::ScsiResult> SimScsiDrive::execute(std::span<const std::uint8_t> c
                                                 device::DataDirection, std::uint32_t) {
   switch (cdb[0]) {
     case 0xA3: {  // RSOC
-      bool sup = cdb[3] == 0x48 && ((cdb[5] == 1 && overwrite_) || (cdb[5] == 2 && block_) || (cdb[5] == 3 && crypto_));
+      bool sup = (cdb[3] == 0x48 && cdb[2] == 3 &&
+                  ((cdb[5] == 1 && overwrite_) || (cdb[5] == 2 && block_) || (cdb[5] == 3 && crypto_))) ||
+                 (cdb[3] == 0x04 && cdb[2] == 1 && format_unit_);
       if (data.size() >= 2) data[1] = static_cast<std::byte>(sup ? 0x03 : 0x01);
       return device::ScsiResult{};
     }
@@ -99,9 +107,15 @@ Result<device::ScsiResult> SimScsiDrive::execute(std::span<const std::uint8_t> c
       std::memcpy(data.data(), s.sense.data(), std::min(data.size(), s.sense.size()));
       return device::ScsiResult{};
     }
-    case 0x04:
+    case 0x04: {
+      if (!format_unit_) return sense(0x05, 0x20, 0x00);
+      // Security initialize requested (FMTDATA, IP, SI): every block, reallocated ones too, overwritten.
+      bool si = (cdb[1] & 0x10) && data.size() >= 8 && (std::to_integer<unsigned>(data[1]) & 0x08) &&
+                (std::to_integer<unsigned>(data[4]) & 0x20);
+      if (!si) return sense(0x05, 0x26, 0x00);  // INVALID FIELD IN PARAMETER LIST
       std::fill(media_.begin(), media_.end(), std::byte{0});
       return device::ScsiResult{};
+    }
     default:
       return sense(0x05, 0x20, 0x00);  // INVALID COMMAND OPERATION CODE (includes ATA PASS-THROUGH)
   }

@@ -19,6 +19,8 @@ std::vector<std::uint8_t> overwrite_parameters(std::uint8_t count, bool invert, 
 std::array<std::uint8_t, 6> request_sense_cdb(std::uint8_t alloc);
 /// REPORT SUPPORTED OPERATION CODES, reporting option 3 (one opcode + service action).
 std::array<std::uint8_t, 12> rsoc_cdb(std::uint8_t opcode, std::uint16_t service_action, std::uint32_t alloc);
+/// The same with reporting option 1: an opcode without service actions (FORMAT UNIT).
+std::array<std::uint8_t, 12> rsoc_cdb_opcode(std::uint8_t opcode, std::uint32_t alloc);
 /// RSOC one-command answer: SUPPORT (byte 1 bits 2:0) == 011b.
 bool rsoc_supported(const std::vector<std::uint8_t>& reply);
 /// FORMAT UNIT with FMTDATA and a short header FOV|IP + an initialization pattern descriptor with SI
@@ -28,7 +30,7 @@ std::array<std::uint8_t, 8> format_unit_security_initialize_parameters();
 
 class SimScsiDrive final : public device::ScsiTransport {
  public:
-  SimScsiDrive(bool crypto, bool block, bool overwrite, std::uint64_t bytes);
+  SimScsiDrive(bool crypto, bool block, bool overwrite, std::uint64_t bytes, bool format_unit = true);
   Result<device::ScsiResult> execute(std::span<const std::uint8_t> cdb, std::span<std::byte> data,
                                      device::DataDirection dir, std::uint32_t timeout_ms) override;
   void set_polls(int polls) { polls_ = polls; }
@@ -36,7 +38,7 @@ class SimScsiDrive final : public device::ScsiTransport {
   std::vector<std::byte>& media() { return media_; }
 
  private:
-  bool crypto_, block_, overwrite_;
+  bool crypto_, block_, overwrite_, format_unit_;
   std::vector<std::byte> media_;
   int polls_ = 3, left_ = 0;
   bool running_ = false, failed_ = false, fail_ = false;

@@ -280,3 +280,24 @@ TEST_CASE("SCSI sanitize against the simulated SAS drive: support, progress, fai
   CHECK(p.chosen.method == "scsi-sanitize-crypto");
   CHECK(p.meets_request());
 }
+
+TEST_CASE("SCSI FORMAT UNIT with security initialize as the Clear fallback", "[scsi]") {
+  scsi::SimScsiDrive d(false, false, false, 64 * 1024, true);
+  auto sup = scsi_sanitize_support(d);
+  REQUIRE(sup);
+  CHECK(sup->format_unit);
+  CHECK_FALSE(sup->crypto);
+  FirmwareReport r = scsi_format_unit(d);
+  CHECK(r.completed);
+  CHECK(all(d.media(), std::byte{0}));
+  DriveCapabilities caps;
+  caps.bus = "sas";
+  caps.scsi_format_unit = true;
+  Plan p = plan_sanitization(caps, Level::purge);
+  CHECK(p.chosen.method == "scsi-format-unit");
+  CHECK(p.chosen.level == Level::clear);
+  CHECK_FALSE(p.meets_request());
+  scsi::SimScsiDrive none(false, false, false, 4096, false);
+  CHECK_FALSE(scsi_sanitize_support(none)->format_unit);
+  CHECK_FALSE(scsi_format_unit(none).completed);
+}
