@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "device/ata/ata_smart.hpp"
+
 namespace wipeproof::job {
 
 std::uint32_t nvme_nsid_from_name(const std::string& name) {
@@ -16,6 +18,7 @@ std::uint32_t nvme_nsid_from_name(const std::string& name) {
 
 std::string smart_summary(device::ScsiTransport* ata, nvme::NvmeTransport* nv) {
   if (ata) {
+    if (auto rep = ata::read_ata_smart(*ata); rep) return rep->summary();
     auto r = ata::ata_execute(*ata, ata::smart_return_status(), {});
     if (!r) return {};
     switch (ata::decode_smart_status(*r)) {

@@ -125,7 +125,33 @@ Result<device::ScsiResult> SimAtaDrive::execute(std::span<const std::uint8_t> cd
       return ok(cmd);
     }
     case kSmart: {
-      if (!id_.smart_supported || cmd.features != 0xDA) return abort();
+      if (!id_.smart_supported) return abort();
+      if (cmd.features == 0xD0 || cmd.features == 0xD1) {
+        // SMART READ DATA / THRESHOLDS (ACS-3 7.44): revision 0x0010, then 12-byte attribute
+        // entries; byte 511 makes the sector sum to zero.
+        std::array<std::byte, 512> d{};
+        d[0] = std::byte{0x10};
+        struct Attr { std::uint8_t id, value; std::uint64_t raw; std::uint8_t threshold; };
+        const Attr attrs[] = {{5, 100, 0, 10}, {9, 99, 1234, 0}, {194, 65, 35, 0}};
+        for (std::size_t i = 0; i < 3; ++i) {
+          std::size_t o = 2 + 12 * i;
+          d[o] = static_cast<std::byte>(attrs[i].id);
+          if (cmd.features == 0xD1) {
+            d[o + 1] = static_cast<std::byte>(attrs[i].threshold);
+            continue;
+          }
+          d[o + 1] = std::byte{0x33};  // flags: pre-fail for attribute 5 is bit 0
+          d[o + 3] = static_cast<std::byte>(attrs[i].value);
+          d[o + 4] = static_cast<std::byte>(attrs[i].value);
+          for (int b = 0; b < 6; ++b) d[o + 5 + static_cast<std::size_t>(b)] = static_cast<std::byte>(attrs[i].raw >> (8 * b));
+        }
+        unsigned sum = 0;
+        for (std::size_t i = 0; i < 511; ++i) sum += std::to_integer<unsigned>(d[i]);
+        d[511] = static_cast<std::byte>((256 - (sum & 0xFF)) & 0xFF);
+        std::memcpy(data.data(), d.data(), std::min(data.size(), d.size()));
+        return ok(cmd);
+      }
+      if (cmd.features != 0xDA) return abort();
       AtaRegisters r;
       r.lba = 0xC24F00;
       return ok(cmd, r);

@@ -163,3 +163,26 @@ TEST_CASE("simulated NVMe controller: identify parse and capability checks", "[n
   REQUIRE(d.admin(get_log_page(kLogSanitize, 512), log)->ok());
   CHECK(parse_sanitize_log(log).state() == 2);
 }
+
+#include "device/ata/ata_smart.hpp"
+
+TEST_CASE("ATA SMART through our SG_IO path, interpreted by libatasmart's blob API", "[ata][smart]") {
+  AtaIdentify id;
+  id.model = "SIM HDD";
+  id.serial = "H1";
+  id.sectors = 1024;
+  id.smart_supported = true;
+  SimAtaDrive d(id, 1024);
+  auto r = read_ata_smart(d);
+  REQUIRE(r);
+  CHECK(r->status_good);
+  CHECK(r->overall == "GOOD");
+  CHECK(r->power_on_hours == 1234);
+  CHECK(r->temperature_c == 35);
+  CHECK(r->bad_sectors == 0);
+  CHECK(r->summary().find("ATA SMART: GOOD") == 0);
+  AtaIdentify no_smart = id;
+  no_smart.smart_supported = false;
+  SimAtaDrive n(no_smart, 1024);
+  CHECK_FALSE(read_ata_smart(n));
+}

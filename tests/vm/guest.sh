@@ -22,7 +22,7 @@ check "devices lists the IDE serial" /tmp/devices.json '"serial": "IDE0001"'
 $W devices --detail /dev/sda --json >/tmp/sda.json 2>&1
 check "ATA IDENTIFY over SG_IO" /tmp/sda.json '"model": "QEMU HARDDISK"'
 check "ATA security reported unsupported" /tmp/sda.json '"supported": false'
-check "ATA SMART RETURN STATUS over SG_IO" /tmp/sda.json 'ATA SMART RETURN STATUS: passed'
+check "ATA SMART over SG_IO, parsed by libatasmart" /tmp/sda.json 'ATA SMART: GOOD (self-assessment passed)'
 check "HPA detection via READ NATIVE MAX (native = current)" /tmp/sda.json '"native_sectors": 32768'
 $W plan /dev/nvme0n1 >/tmp/plan.txt 2>&1
 check "planner falls back to Format NVM" /tmp/plan.txt 'chosen:    nvme-format-user-data'
