@@ -107,11 +107,13 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
     if (drive.hidden) {
       rec.choice.sectors_before = drive.hidden->current_sectors;
       rec.choice.sectors_after = drive.hidden->current_sectors;
-      rec.choice.hidden_areas = drive.hidden->hpa() ? "found" : "none_found";
-      if (drive.hidden->hpa() && o.restore_hidden) {
+      bool hidden = drive.hidden->hpa() || drive.hidden->dco();
+      rec.choice.hidden_areas = hidden ? "found" : "none_found";
+      if (hidden && o.restore_hidden) {
         if (auto r = wipe::ata_restore_native_max(*tr, id, *drive.hidden); !r)
           return fail("restoring the native max address: " + r.error().context);
-        rec.choice.sectors_after = *drive.hidden->native_sectors;
+        auto after = wipe::ata_identify(*tr);
+        rec.choice.sectors_after = after ? after->sectors : *drive.hidden->native_sectors;
         rec.choice.hidden_areas = "removed";
       }
     }

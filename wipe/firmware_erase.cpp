@@ -162,6 +162,11 @@ HiddenAreas ata_hidden_areas(device::ScsiTransport& t, const ata::AtaIdentify& i
 }
 
 Result<void> ata_restore_native_max(device::ScsiTransport& t, const ata::AtaIdentify& id, const HiddenAreas& h) {
+  // opensea-operations' order: the HPA first (below), then the DCO if it hides more.
+  if (h.dco() && !h.hpa()) {
+    WP_RETURN_IF_ERROR(ata::ata_execute(t, ata::dco_restore(), {}));
+    return {};
+  }
   if (!h.native_sectors || !h.hpa()) return {};
   std::uint64_t max_lba = *h.native_sectors - 1;
   if (id.amac_supported) {
@@ -171,6 +176,7 @@ Result<void> ata_restore_native_max(device::ScsiTransport& t, const ata::AtaIden
   // ACS-3: SET MAX must immediately follow READ NATIVE MAX.
   WP_RETURN_IF_ERROR(ata::ata_execute(t, ata::read_native_max_ext(), {}));
   WP_RETURN_IF_ERROR(ata::ata_execute(t, ata::set_max_ext(max_lba, false), {}));
+  if (h.dco()) WP_RETURN_IF_ERROR(ata::ata_execute(t, ata::dco_restore(), {}));
   return {};
 }
 

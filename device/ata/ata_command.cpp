@@ -94,6 +94,12 @@ AtaCommand dco_identify() {
   return c;
 }
 
+AtaCommand dco_restore() {
+  AtaCommand c = non_data(kDeviceConfiguration);
+  c.features = 0xC0;
+  return c;
+}
+
 AtaCommand smart_return_status() {
   AtaCommand c = non_data(kSmart);
   c.features = 0xDA;

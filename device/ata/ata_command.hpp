@@ -106,6 +106,9 @@ AtaCommand set_max_ext(std::uint64_t max_lba, bool non_volatile);
 AtaCommand amac_get_native_max();
 AtaCommand amac_set_accessible_max(std::uint64_t max_lba);
 AtaCommand dco_identify();
+/// DEVICE CONFIGURATION RESTORE (ACS-2 7.9.4): removes a DCO so the drive reports its factory
+/// capacity and features; refused while DCO is frozen or a permanent HPA is set.
+AtaCommand dco_restore();
 /// SMART RETURN STATUS (ACS-3 7.44.8): LBA 23:8 comes back C24Fh when healthy, 2CF4h when a
 /// threshold is exceeded.
 AtaCommand smart_return_status();

@@ -11,6 +11,11 @@ SimAtaDrive::SimAtaDrive(AtaIdentify identity, std::uint64_t native_sectors)
   frozen_ = id_.security_frozen;
 }
 
+void SimAtaDrive::set_dco_factory_sectors(std::uint64_t factory) {
+  dco_sectors_ = factory;
+  media_.resize(factory * 512, std::byte{0xA5});
+}
+
 void SimAtaDrive::power_cycle() {
   frozen_ = false;
   attempts_ = 0;
@@ -179,9 +184,14 @@ Result<device::ScsiResult> SimAtaDrive::execute(std::span<const std::uint8_t> cd
       id_.sectors = cmd.lba + 1;
       return ok(cmd);
     case kDeviceConfiguration: {
-      if (!id_.dco_supported || cmd.features != 0xC2) return abort();
+      if (!id_.dco_supported) return abort();
+      if (cmd.features == 0xC0) {  // RESTORE: the factory size becomes native and visible
+        if (dco_sectors_ > native_sectors_) native_sectors_ = id_.sectors = dco_sectors_;
+        return ok(cmd);
+      }
+      if (cmd.features != 0xC2) return abort();
       std::array<std::byte, 512> d{};
-      std::uint64_t max = native_sectors_ - 1;
+      std::uint64_t max = std::max(native_sectors_, dco_sectors_) - 1;
       for (int i = 0; i < 8; ++i) d[6 + static_cast<std::size_t>(i)] = static_cast<std::byte>(max >> (8 * i));
       d[510] = std::byte{0xA5};
       unsigned sum = 0;

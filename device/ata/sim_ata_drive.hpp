@@ -30,6 +30,8 @@ class SimAtaDrive final : public device::ScsiTransport {
   void fail_next_sanitize() { sanitize_fails_ = true; }
   void use_fixed_sense_for_errors() { fixed_sense_ = true; }  ///< Linux 6.1 libata style
   void not_an_ata_device() { not_ata_ = true; }               ///< a USB bridge without SAT
+  /// A DCO hides sectors beyond native_sectors: DCO IDENTIFY reports `factory`, RESTORE exposes it.
+  void set_dco_factory_sectors(std::uint64_t factory);
 
   std::vector<std::byte>& media() { return media_; }
   bool security_enabled() const { return enabled_; }
@@ -46,6 +48,7 @@ class SimAtaDrive final : public device::ScsiTransport {
 
   AtaIdentify id_;
   std::uint64_t native_sectors_;
+  std::uint64_t dco_sectors_ = 0;
   std::vector<std::byte> media_;
   bool enabled_ = false, locked_ = false, frozen_ = false, prepared_ = false;
   int attempts_ = 0;

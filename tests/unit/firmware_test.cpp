@@ -301,3 +301,20 @@ TEST_CASE("SCSI FORMAT UNIT with security initialize as the Clear fallback", "[s
   CHECK_FALSE(scsi_sanitize_support(none)->format_unit);
   CHECK_FALSE(scsi_format_unit(none).completed);
 }
+
+TEST_CASE("DCO detection and restore", "[ata][hpa]") {
+  auto id = ssd();
+  id.dco_supported = true;
+  ata::SimAtaDrive d(id, 2048);
+  d.set_dco_factory_sectors(3072);  // a DCO hides 1024 sectors
+  auto got = ata_identify(d);
+  REQUIRE(got);
+  HiddenAreas h = ata_hidden_areas(d, *got);
+  REQUIRE(h.dco_sectors);
+  CHECK(*h.dco_sectors == 3072);
+  CHECK(h.dco());
+  CHECK_FALSE(h.hpa());
+  REQUIRE(ata_restore_native_max(d, *got, h));
+  CHECK(ata_identify(d)->sectors == 3072);
+  CHECK(make_ata_pass_through_16(ata::dco_restore())[4] == 0xC0);
+}
