@@ -228,7 +228,9 @@ void register_ata_unlock(CLI::App& app, int& exit_code) {
 
 void register_wipe(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<WipeOptions>();
-  CLI::App* cmd = app.add_subcommand("wipe", "overwrite a device or image, verify it, and write the record");
+  CLI::App* cmd = app.add_subcommand(
+      "wipe", "sanitize a device or image (overwrite, or the drive's own sanitize with --level), verify it, issue the "
+              "certificate");
   cmd->footer(
       "Refuses mounted devices, swap, dm/md/LVM members and the disk holding / or /boot.\n"
       "A block device needs --confirm SERIAL (or its kernel name, e.g. loop3, when it has no serial);\n"
