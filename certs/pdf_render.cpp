@@ -200,7 +200,8 @@ Result<void> render_pdf(const json& c, const std::string& cert_sha256, const Pdf
   pg.row(L.scan, str(c, "/verification/signature_scan/clean") == "true" ? (ja ? "署名なし (clean)" : "clean")
                                                                           : (ja ? "検出あり (found)" : "found"));
   pg.row(L.confidence, "1%: " + str(c, "/verification/miss_probability/residue_1_percent") +
-                           "   0.1%: " + str(c, "/verification/miss_probability/residue_0_1_percent"));
+                           "   0.1%: " + str(c, "/verification/miss_probability/residue_0_1_percent") +
+                           "   0.01%: " + str(c, "/verification/miss_probability/residue_0_01_percent"));
 
   pg.heading(L.disposition);
   pg.row(L.disposition, str(c, "/disposition/destination") + "  " + str(c, "/disposition/notes"));

@@ -25,6 +25,9 @@ void add_job_options(CLI::App& cmd, JobOptions& o, bool with_method) {
   cmd.add_option("--coverage", o.coverage, "percent of the device a sampled verification reads, in (0,100]")
       ->capture_default_str();
   cmd.add_option("--seed", o.seed_hex, "64 hex digits: reproduce a recorded sample plan");
+  cmd.add_option("--confidence", o.confidence,
+                 "with --residue: sample enough that a residue of that size is found with this probability (%)");
+  cmd.add_option("--residue", o.residue, "percent of the device a residue is assumed to cover (with --confidence)");
   cmd.add_option("--block-size", o.block_size_kib, "I/O block size in KiB")->capture_default_str();
 }
 
@@ -57,6 +60,13 @@ Result<job::JobSpec> make_job_spec(const JobOptions& o) {
     if (!seed || seed->size() != verify::kSeedBytes)
       return make_error(ErrorKind::usage, "--seed must be 64 hex digits (32 bytes)");
     spec.seed = *seed;
+  }
+  if ((o.confidence != 0) != (o.residue != 0))
+    return make_error(ErrorKind::usage, "--confidence and --residue go together (e.g. --confidence 99.9 --residue 0.1)");
+  if (o.confidence != 0) {
+    WP_ASSIGN_OR_RETURN(spec.min_samples, verify::samples_for_confidence(o.confidence / 100.0, o.residue / 100.0));
+    if (spec.verify_mode == VerifyMode::full)
+      return make_error(ErrorKind::usage, "--confidence sizes a sampled verification: add --verify sample");
   }
   if (o.block_size_kib == 0 || o.block_size_kib > 256 * 1024)
     return make_error(ErrorKind::usage, fmt::format("--block-size must be 1..262144 KiB, got {}", o.block_size_kib));

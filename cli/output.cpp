@@ -54,8 +54,8 @@ std::string render_verify_text(const VerifyReport& v) {
   }
   for (const auto& e : v.read_errors)
     out += fmt::format("  read error: LBA {}+{}: {}\n", e.lba_first, e.lba_count, e.message);
-  out += fmt::format("  chance a residue covering 1 % / 0.1 % of the device was missed: {} / {}\n",
-                     v.miss_probability_1pct, v.miss_probability_0_1pct);
+  out += fmt::format("  chance a residue covering 1 % / 0.1 % / 0.01 % of the device was missed: {} / {} / {}\n",
+                     v.miss_probability_1pct, v.miss_probability_0_1pct, v.miss_probability_0_01pct);
   if (v.signature_scan.performed) {
     if (v.signature_scan.clean) {
       out += "  signature scan (libblkid): clean\n";

@@ -109,9 +109,10 @@ struct VerifyReport {
   std::vector<std::uint64_t> first_mismatch_lbas;  ///< at most kMaxReportedMismatches
   std::vector<IoFault> read_errors;
   SignatureScan signature_scan;
-  /// Probability that a residue covering 1 % (0.1 %) of the device was missed: (1-p)^samples.
+  /// Probability that a residue covering 1 % (0.1 %, 0.01 %) of the device was missed: (1-p)^samples.
   std::string miss_probability_1pct;
   std::string miss_probability_0_1pct;
+  std::string miss_probability_0_01pct;
   RunStatus status = RunStatus::skipped;
   bool passed = false;
 };

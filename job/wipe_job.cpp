@@ -28,7 +28,8 @@ Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& 
     }
     std::uint64_t blocks = (geometry.size_bytes + geometry.logical_sector_size - 1) / geometry.logical_sector_size;
     WP_ASSIGN_OR_RETURN(auto sp, verify::make_sample_plan(blocks, geometry.logical_sector_size, spec.coverage_ppm,
-                                                          seed, spec.block_size / geometry.logical_sector_size));
+                                                          seed, spec.block_size / geometry.logical_sector_size,
+                                                          (spec.min_samples + 1) / verify::kSamplesPerSubsection));
     plan.sample_plan = std::move(sp);
   }
   return plan;

@@ -72,7 +72,8 @@ Result<std::uint32_t> coverage_ppm_from_percent(double percent) {
 }
 
 Result<SamplePlan> make_sample_plan(std::uint64_t n, std::uint32_t block_size, std::uint32_t ppm,
-                                    std::span<const std::byte> seed, std::uint64_t max_sample_blocks) {
+                                    std::span<const std::byte> seed, std::uint64_t max_sample_blocks,
+                                    std::uint64_t min_subsections) {
   if (n == 0) return make_error(ErrorKind::usage, "cannot sample an empty device");
   if (seed.size() != kSeedBytes) return make_error(ErrorKind::usage, "sample seed must be 32 bytes (64 hex digits)");
   if (ppm == 0 || ppm > 1000000) return make_error(ErrorKind::usage, "coverage out of range");
@@ -95,6 +96,7 @@ Result<SamplePlan> make_sample_plan(std::uint64_t n, std::uint32_t block_size, s
   // better detection bound than a few long ones at the same coverage.
   long double want = static_cast<long double>(n) * ppm / 1e6L;
   auto s = static_cast<std::uint64_t>(std::ceil(want / static_cast<long double>(kSamplesPerSubsection * max_sample_blocks)));
+  s = std::max(s, min_subsections);
   s = std::clamp<std::uint64_t>(s, kMinSubsections, n / (kSamplesPerSubsection * 2));
   plan.subsections = s;
 
@@ -122,6 +124,13 @@ Result<SamplePlan> make_sample_plan(std::uint64_t n, std::uint32_t block_size, s
   return plan;
 }
 
+Result<std::uint64_t> samples_for_confidence(double confidence, double p) {
+  if (!(confidence > 0 && confidence < 1) || !(p > 0 && p < 1))
+    return make_error(ErrorKind::usage, "confidence and residue must be percentages strictly between 0 and 100");
+  long double k = std::ceil(std::log(1.0L - confidence) / std::log(1.0L - p));
+  return static_cast<std::uint64_t>(std::max<long double>(k, 1));
+}
+
 std::string lba_list_sha256(const std::vector<SampleRange>& ranges) {
   Sha256 h;
   for (const auto& r : ranges) h.update(fmt::format("{} {}\n", r.first_lba, r.count));
@@ -138,6 +147,7 @@ void conclude_report(VerifyReport& rep, const SamplePlan* plan) {
   std::uint64_t samples = plan ? plan->ranges.size() : 0;
   rep.miss_probability_1pct = full ? "0" : miss_probability(0.01, samples);
   rep.miss_probability_0_1pct = full ? "0" : miss_probability(0.001, samples);
+  rep.miss_probability_0_01pct = full ? "0" : miss_probability(0.0001, samples);
   rep.passed = rep.status == RunStatus::complete && rep.mismatched_blocks == 0 && rep.read_errors.empty();
   rep.finished = now_utc();
 }

@@ -41,9 +41,16 @@ struct SamplePlan {
 Result<std::uint32_t> coverage_ppm_from_percent(double percent);
 
 /// Builds the plan. max_sample_blocks bounds one sample so reads stay large but samples many.
+/// `min_subsections` raises the subsection count (and so the number of samples) above what the
+/// coverage alone gives, for a confidence target (samples_for_confidence).
 Result<SamplePlan> make_sample_plan(std::uint64_t total_blocks, std::uint32_t block_size,
                                     std::uint32_t coverage_ppm, std::span<const std::byte> seed,
-                                    std::uint64_t max_sample_blocks);
+                                    std::uint64_t max_sample_blocks, std::uint64_t min_subsections = 0);
+
+/// Samples needed so that a residue covering fraction p escapes all of them with probability at
+/// most 1 - confidence: the smallest k with (1-p)^k <= 1 - confidence, i.e.
+/// k = ceil(ln(1 - confidence) / ln(1 - p)). Usage error outside 0 < p < 1, 0 < confidence < 1.
+Result<std::uint64_t> samples_for_confidence(double confidence, double p);
 
 /// SHA-256 (hex) of the list as text, one "FIRST_LBA COUNT\n" line per range in order.
 std::string lba_list_sha256(const std::vector<SampleRange>& ranges);

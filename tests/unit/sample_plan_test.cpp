@@ -95,3 +95,48 @@ TEST_CASE("miss probability is (1-p)^samples", "[sample]") {
   CHECK(miss_probability(0.5, 10) == "0.000977");
   CHECK(miss_probability(0.01, 2002) == "1.83e-09");
 }
+
+#include <cmath>
+#include <random>
+
+TEST_CASE("confidence sizing: closed form k = ceil(ln(1-C)/ln(1-p))", "[sample][confidence]") {
+  CHECK(*samples_for_confidence(0.999, 0.001) == 6905);
+  CHECK(*samples_for_confidence(0.99, 0.01) == 459);
+  CHECK(*samples_for_confidence(0.95, 0.0001) == 29956);
+  for (auto [c, p] : {std::pair{0.999, 0.001}, std::pair{0.99, 0.01}, std::pair{0.9, 0.0001}}) {
+    std::uint64_t k = *samples_for_confidence(c, p);
+    CHECK(std::pow(1 - p, static_cast<double>(k)) <= 1 - c + 1e-12);
+    CHECK(std::pow(1 - p, static_cast<double>(k - 1)) > 1 - c);
+  }
+  CHECK_FALSE(samples_for_confidence(1.0, 0.01));
+  CHECK_FALSE(samples_for_confidence(0.99, 0));
+  CHECK(miss_probability(0.0001, 10000) == "0.368");
+  // A plan sized for 99.9 % against 0.1 % residue has at least that many samples.
+  auto plan = make_sample_plan(10000000, 512, 1000, seed_of(5), 2048, (6905 + 1) / 2);
+  REQUIRE(plan);
+  CHECK(plan->ranges.size() >= 6905);
+}
+
+TEST_CASE("sampling finds a scattered 0.1 % residue at least as often as the stated confidence", "[sample][confidence]") {
+  // Seeded and deterministic: 300 trials, each a fresh plan seed and a fresh residue of 0.1 % of
+  // the blocks at random places; the plan is sized for 95 % (k = 2995 samples of one block each).
+  const std::uint64_t n = 1000000;
+  const double confidence = 0.95, p = 0.001;
+  std::uint64_t k = *samples_for_confidence(confidence, p);
+  std::mt19937_64 rng(20261127);
+  int found = 0;
+  const int trials = 300;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<std::byte> seed(kSeedBytes);
+    for (auto& b : seed) b = static_cast<std::byte>(rng());
+    // 1 ppm coverage: every sample is a single block, so detection rests on the sample count alone.
+    auto plan = make_sample_plan(n, 512, 1, seed, 1, (k + 1) / 2);
+    REQUIRE(plan);
+    REQUIRE(plan->ranges.size() >= k);
+    bool hit = false;
+    for (std::uint64_t i = 0; i < n / 1000 && !hit; ++i) hit = plan->includes(rng() % n);
+    found += hit;
+  }
+  // Expected >= 95 % of 300 = 285; allow three standard deviations (sqrt(300*.05*.95) = 3.8).
+  CHECK(found >= 285 - 12);
+}
