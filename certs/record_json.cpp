@@ -42,6 +42,9 @@ json verify_report_to_json(const VerifyReport& v) {
             {"miss_probability", {{"residue_1_percent", v.miss_probability_1pct},
                                   {"residue_0_1_percent", v.miss_probability_0_1pct},
                                   {"residue_0_01_percent", v.miss_probability_0_01pct}}}};
+  json residue = json::array();
+  for (const auto& h : v.residue) residue.push_back({{"lba", h.lba}, {"type", h.type}});
+  j["residue"] = residue;
   json hits = json::array();
   for (const auto& h : v.signature_scan.hits) hits.push_back({{"type", h.type}, {"usage", h.usage}, {"offset", h.offset}});
   j["signature_scan"] = {{"performed", v.signature_scan.performed}, {"clean", v.signature_scan.clean},

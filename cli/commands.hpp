@@ -24,6 +24,7 @@ struct JobOptions {
   std::size_t block_size_kib = 1024;
   double confidence = 0;   ///< with residue: size the sample for this detection probability (percent)
   double residue = 0;      ///< percent of the device a residue covers
+  std::vector<std::string> search;
 };
 
 void add_job_options(CLI::App& cmd, JobOptions& o, bool with_method);

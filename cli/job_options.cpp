@@ -27,6 +27,7 @@ void add_job_options(CLI::App& cmd, JobOptions& o, bool with_method) {
   cmd.add_option("--seed", o.seed_hex, "64 hex digits: reproduce a recorded sample plan");
   cmd.add_option("--confidence", o.confidence,
                  "with --residue: sample enough that a residue of that size is found with this probability (%)");
+  cmd.add_option("--search", o.search, "text to look for in blocks that fail verification (e.g. a patient-ID prefix)");
   cmd.add_option("--residue", o.residue, "percent of the device a residue is assumed to cover (with --confidence)");
   cmd.add_option("--block-size", o.block_size_kib, "I/O block size in KiB")->capture_default_str();
 }
@@ -71,6 +72,9 @@ Result<job::JobSpec> make_job_spec(const JobOptions& o) {
   if (o.block_size_kib == 0 || o.block_size_kib > 256 * 1024)
     return make_error(ErrorKind::usage, fmt::format("--block-size must be 1..262144 KiB, got {}", o.block_size_kib));
   spec.block_size = o.block_size_kib * 1024;
+  for (const auto& s : o.search)
+    if (s.size() < 4) return make_error(ErrorKind::usage, "--search strings need at least 4 characters, got '" + s + "'");
+  spec.search = o.search;
   return spec;
 }
 

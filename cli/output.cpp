@@ -52,6 +52,7 @@ std::string render_verify_text(const VerifyReport& v) {
       lbas += (i ? ", " : "") + std::to_string(v.first_mismatch_lbas[i]);
     out += "  first mismatching LBAs: " + lbas + "\n";
   }
+  for (const auto& h : v.residue) out += fmt::format("  RESIDUE at LBA {}: {}\n", h.lba, h.type);
   for (const auto& e : v.read_errors)
     out += fmt::format("  read error: LBA {}+{}: {}\n", e.lba_first, e.lba_count, e.message);
   out += fmt::format("  chance a residue covering 1 % / 0.1 % / 0.01 % of the device was missed: {} / {} / {}\n",

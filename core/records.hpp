@@ -93,6 +93,12 @@ struct SignatureScan {
   std::string error;   ///< non-empty when the scan could not run
 };
 
+/// Recognisable content found in a block that failed verification.
+struct ResidueHit {
+  std::uint64_t lba = 0;
+  std::string type;  ///< "DICOM", "HL7 v2 message", "search string \"P-00\"", ...
+};
+
 enum class VerifyMode { full, sample, none };
 const char* verify_mode_name(VerifyMode mode);
 
@@ -108,6 +114,7 @@ struct VerifyReport {
   std::uint64_t mismatched_blocks = 0;
   std::vector<std::uint64_t> first_mismatch_lbas;  ///< at most kMaxReportedMismatches
   std::vector<IoFault> read_errors;
+  std::vector<ResidueHit> residue;  ///< at most kMaxReportedMismatches
   SignatureScan signature_scan;
   /// Probability that a residue covering 1 % (0.1 %, 0.01 %) of the device was missed: (1-p)^samples.
   std::string miss_probability_1pct;

@@ -40,6 +40,7 @@ VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expec
                               const CancelToken& cancel) {
   verify::VerifyOptions vo;
   vo.block_size = spec.block_size;
+  vo.search = spec.search;
   VerifyReport rep = verify::verify_device(dev, expected, spec.verify_mode, plan ? &*plan : nullptr, vo,
                                            progress, cancel);
   if (spec.verify_mode != VerifyMode::none && rep.status == RunStatus::complete && !spec.scan_path.empty()) {
@@ -126,6 +127,7 @@ void decide_outcome(WipeRecord& rec) {
     not_erased = true;
     ex.push_back("verification aborted");
   } else if (v.status == RunStatus::complete) {
+    for (const auto& h : v.residue) ex.push_back(fmt::format("residual content at LBA {}: {}", h.lba, h.type));
     if (v.mismatched_blocks > 0) {
       not_erased = true;
       ex.push_back(fmt::format("{} blocks read back differ from the last pass (first LBA {})", v.mismatched_blocks,

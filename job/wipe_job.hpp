@@ -23,6 +23,7 @@ struct JobSpec {
   std::uint32_t coverage_ppm = 100000;          ///< 10 % by default (NIST SP 800-88 Rev. 1 §4.7.3)
   std::optional<std::vector<std::byte>> seed;   ///< sample seed; drawn from getrandom if absent
   std::size_t block_size = 1 << 20;
+  std::vector<std::string> search;              ///< --search strings for the residue scan
   std::uint64_t min_samples = 0;                ///< from --confidence/--residue; 0 = coverage decides
   /// Path libblkid probes after the wipe; empty skips the scan (simulated devices).
   std::string scan_path;

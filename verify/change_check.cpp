@@ -7,6 +7,7 @@
 
 #include "core/aligned_buffer.hpp"
 #include "core/clock.hpp"
+#include "verify/residue_scan.hpp"
 
 namespace wipeproof::verify {
 namespace {
@@ -88,6 +89,7 @@ VerifyReport verify_changed(device::BlockDevice& dev, const SamplePlan& plan, co
     if (!known) return;  // unreadable before: nothing to compare
     ++rep.mismatched_blocks;
     if (rep.first_mismatch_lbas.size() < kMaxReportedMismatches) rep.first_mismatch_lbas.push_back(lba);
+    if (rep.residue.size() < kMaxReportedMismatches) scan_block(b, lba, {}, rep.residue);
   });
   rep.throughput_bytes_per_s = throughput(rep.bytes_read, std::chrono::steady_clock::now() - start);
   conclude_report(rep, &plan);

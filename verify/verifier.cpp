@@ -9,6 +9,7 @@
 #include "core/bounded_queue.hpp"
 #include "core/clock.hpp"
 #include "core/pass_stream.hpp"
+#include "verify/residue_scan.hpp"
 
 namespace wipeproof::verify {
 namespace {
@@ -144,6 +145,16 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
       if (std::find(c->failed_lbas.begin(), c->failed_lbas.end(), lba) != c->failed_lbas.end()) continue;
       ++rep.mismatched_blocks;
       if (rep.first_mismatch_lbas.size() < kMaxReportedMismatches) rep.first_mismatch_lbas.push_back(lba);
+      if (rep.residue.size() >= kMaxReportedMismatches) continue;
+      // Name what the failing block holds. A random pass was XORed away in place: XOR the
+      // keystream back to see the raw bytes.
+      auto block = data.subspan(idx * ss, std::min<std::size_t>(ss, data.size() - idx * ss));
+      if (expected.kind == PatternKind::random_stream) {
+        std::vector<std::byte> ks(block.size());
+        if (auto f = stream->fill(c->job.offset + idx * ss, ks); f)
+          for (std::size_t i = 0; i < block.size(); ++i) block[i] ^= ks[i];
+      }
+      verify::scan_block(block, lba, options.search, rep.residue);
     }
     std::uint64_t blocks = (c->job.length + ss - 1) / ss;
     rep.blocks_read += blocks - c->failed_lbas.size();

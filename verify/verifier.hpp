@@ -15,6 +15,7 @@ namespace wipeproof::verify {
 struct VerifyOptions {
   std::size_t block_size = 1 << 20;  ///< bytes per read
   std::size_t buffers = 4;
+  std::vector<std::string> search;   ///< operator strings looked for in failing blocks
 };
 
 /// Verifies `dev` against `expected`. `plan` is required for VerifyMode::sample and ignored

@@ -62,4 +62,13 @@ dd if=/dev/urandom of="$LOOP" bs=512 seek=777 count=1 oflag=direct conv=notrunc 
 expect_rc 5 "$WP" verify "$LOOP" --record "$RECORD" --json
 expect_output '"first_mismatch_lbas":\[777\]'
 expect_output '"mismatched_blocks":1'
+# (e) residue is named: a DICOM file start, an HL7 message and a patient ID planted after the wipe
+{ head -c 128 /dev/zero; printf 'DICM'; head -c 380 /dev/zero; } | dd of="$LOOP" bs=512 seek=2000 oflag=direct conv=notrunc status=none
+{ printf 'MSH|^~\\&|LAB|HOSP|||202611270000||ORU^R01|1|P|2.5\r'; head -c 460 /dev/zero; } | head -c 512 |
+  dd of="$LOOP" bs=512 seek=3000 oflag=direct conv=notrunc status=none
+{ printf 'name: Yamada, id: PT-778899'; head -c 485 /dev/zero; } | dd of="$LOOP" bs=512 seek=4000 oflag=direct conv=notrunc status=none
+expect_rc 5 "$WP" verify "$LOOP" --record "$RECORD" --search PT-7788
+expect_output "RESIDUE at LBA 2000: DICOM"
+expect_output "RESIDUE at LBA 3000: HL7 v2 message"
+expect_output 'RESIDUE at LBA 4000: search string "PT-7788"'
 echo "ok: $METHOD"

@@ -101,3 +101,48 @@ TEST_CASE("unreadable sectors are reported as read errors, the rest still checke
   CHECK(r.first_mismatch_lbas == std::vector<std::uint64_t>{750});
   CHECK(r.blocks_read == 2047);
 }
+
+#include <cstring>
+
+#include "verify/residue_scan.hpp"
+
+TEST_CASE("residue scan names medical and office formats, and operator strings", "[verify][residue]") {
+  auto block_with = [](std::size_t at, const char* bytes, std::size_t n) {
+    std::vector<std::byte> b(512, std::byte{0x11});
+    std::memcpy(b.data() + at, bytes, n);
+    return b;
+  };
+  std::vector<ResidueHit> hits;
+  scan_block(block_with(128, "DICM", 4), 7, {}, hits);
+  scan_block(block_with(0, "SQLite format 3\0", 16), 8, {}, hits);
+  scan_block(block_with(0, "%PDF-1.7", 8), 9, {}, hits);
+  scan_block(block_with(40, "MSH|^~\\&|LAB|", 13), 10, {}, hits);
+  scan_block(block_with(300, "PID-000123", 10), 11, {"PID-0001"}, hits);
+  scan_block(block_with(10, "DICM", 4), 12, {}, hits);  // not at byte 128: not DICOM
+  REQUIRE(hits.size() == 5);
+  CHECK(hits[0].type == "DICOM");
+  CHECK(hits[1].type == "SQLite");
+  CHECK(hits[2].type == "PDF");
+  CHECK(hits[3].type == "HL7 v2 message");
+  CHECK(hits[4].type == "search string \"PID-0001\"");
+  CHECK(hits[4].lba == 11);
+}
+
+TEST_CASE("verification names residue left after a random pass", "[verify][residue]") {
+  device::SimBlockDevice dev(2 * 1024 * 1024);
+  PassPattern p = random_pattern();
+  fill_device(dev, p);
+  std::memcpy(dev.contents().data() + 100 * 512 + 128, "DICM", 4);
+  std::memcpy(dev.contents().data() + 3000 * 512, "SQLite format 3", 16);
+  CancelToken cancel;
+  VerifyOptions o = opts();
+  o.search = {"PATIENT"};
+  std::memcpy(dev.contents().data() + 3500 * 512 + 77, "PATIENT 42", 10);
+  VerifyReport r = verify_device(dev, p, VerifyMode::full, nullptr, o, {}, cancel);
+  CHECK(r.mismatched_blocks == 3);
+  REQUIRE(r.residue.size() == 3);
+  CHECK(r.residue[0].lba == 100);
+  CHECK(r.residue[0].type == "DICOM");
+  CHECK(r.residue[1].type == "SQLite");
+  CHECK(r.residue[2].type == "search string \"PATIENT\"");
+}
