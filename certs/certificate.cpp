@@ -71,6 +71,7 @@ std::string sanitization_level(const WipeRecord& r) {
   // The planner's level for what ran (Sanitize = Purge); a host overwrite reaches only
   // user-addressable LBAs: Clear (NIST SP 800-88 App. A, IEEE 2883).
   if (r.choice.level == "purge" && r.choice.firmware_completed) return "purge";
+  if (r.choice.method_type == "verification_only") return r.verification.passed ? "clear" : "none";
   return "clear";
 }
 
@@ -216,7 +217,8 @@ Result<void> validate_certificate(const json& c) {
   WP_RETURN_IF_ERROR(need_enum(c, "/media/capacity/hidden_areas", {"not_checked", "none_found", "found", "removed"}));
   WP_RETURN_IF_ERROR(need_enum(c, "/media/backup/made", {"yes", "no", "unknown"}));
   WP_RETURN_IF_ERROR(need_enum(c, "/sanitization/level", {"clear", "purge", "destruct", "none"}));
-  WP_RETURN_IF_ERROR(need_enum(c, "/sanitization/method_type", {"overwrite", "block_erase", "crypto_erase", "destruction"}));
+  WP_RETURN_IF_ERROR(need_enum(c, "/sanitization/method_type",
+                               {"overwrite", "block_erase", "crypto_erase", "destruction", "verification_only"}));
   WP_RETURN_IF_ERROR(
       need_enum(c, "/sanitization/result", {"erased", "erased_with_exceptions", "not_erased", "interrupted"}));
   WP_RETURN_IF_ERROR(need_enum(c, "/verification/method", {"full", "sampled", "none", "other"}));

@@ -7,6 +7,7 @@
 #include "certs/openssl_util.hpp"
 #include "certs/record_json.hpp"
 #include "cli/signing.hpp"
+#include "job/wipe_job.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
@@ -24,10 +25,34 @@ struct VerifyOptions {
   std::string expect;
   JobOptions job;
   std::string out_dir;
-  std::string keys_dir;
-  std::string passphrase_file;
   bool json = false;
+  bool certify = false;          ///< issue a "verification only" certificate
+  std::string claimed_method;    ///< what the owner says erased it (nwipe, hdparm, a vendor tool)
+  SignOptions sign;
 };
+
+/// A drive erased by another tool, verified here: the record has no pass of ours, only the
+/// read-back, and says so (docs/verification.md).
+WipeRecord verification_only_record(const device::Target& target, const device::BlockDevice& dev,
+                                    const VerifyReport& rep, const std::string& claimed) {
+  auto header = job::new_record();
+  WipeRecord rec = header ? *header : WipeRecord{};
+  rec.started = rep.started;
+  rec.finished = rep.finished;
+  rec.device = target.identity;
+  rec.device.size_bytes = dev.geometry().size_bytes;
+  rec.device.direct_io = dev.direct_io();
+  std::string prior = claimed.empty() ? "not stated" : claimed;
+  rec.method = {"verification-only", "Verification only (prior method claimed: " + prior + ")",
+                "claimed by the operator; wipeproof wrote nothing", 0, false};
+  rec.verification = rep;
+  rec.choice.method = "verification-only";
+  rec.choice.method_type = "verification_only";
+  rec.choice.level = rep.passed ? "clear" : "none";
+  rec.choice.why = "read-back of a drive sanitized elsewhere (" + prior + ")";
+  job::decide_outcome(rec);
+  return rec;
+}
 
 Result<PassPattern> expected_pattern(const VerifyOptions& o, std::optional<WipeRecord>& record) {
   if (!o.record_path.empty()) {
@@ -78,13 +103,20 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   auto target = device::inspect_target(o.target);
   if (!target) return fail(target.error());
   spec->scan_path = target->path;
+  std::optional<SigningContext> certify;
+  if (o.certify) {
+    auto prepared = prepare_signing(o.sign, o.out_dir.empty() ? std::string("certs") : o.out_dir);
+    if (!prepared) return fail(prepared.error());
+    if (!*prepared) return fail(Error{ErrorKind::usage, 0, "--certify needs signing keys (not --no-sign)"});
+    certify = std::move(*prepared);
+  }
   // A second person's re-verification can be signed with their own key (NIST SP 800-88 §4.7).
   std::optional<certs::Signer> signer;
-  if (!o.keys_dir.empty()) {
+  if (!o.certify && !o.sign.keys_dir.empty()) {
     if (o.out_dir.empty()) return fail(Error{ErrorKind::usage, 0, "--keys needs --out DIR for the signed report"});
-    auto pass = load_passphrase(o.passphrase_file);
+    auto pass = load_passphrase(o.sign.passphrase_file);
     if (!pass) return fail(pass.error());
-    auto loaded = certs::load_signer(o.keys_dir, *pass);
+    auto loaded = certs::load_signer(o.sign.keys_dir, *pass);
     if (!loaded) return fail(loaded.error());
     signer = std::move(*loaded);
   }
@@ -105,6 +137,10 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   CancelToken& cancel = install_cancel_handlers();
   VerifyReport rep = job::run_verification(**dev, *expected, *spec, plan->sample_plan, make_progress_view(o.json), cancel);
   finish_progress_view(o.json);
+  if (certify) {
+    WipeRecord rec = verification_only_record(*target, **dev, rep, o.claimed_method);
+    return finish_job(rec, certify, certify->issue.out_dir, o.json);
+  }
   std::string saved;
   if (!o.out_dir.empty()) {
     auto id = make_uuid_v4();
@@ -160,9 +196,11 @@ void register_verify(CLI::App& app, int& exit_code) {
   cmd->add_option("--expect", o->expect, "expected content without a record: zero, one or hex bytes");
   add_job_options(*cmd, o->job, false);
   cmd->add_option("--out", o->out_dir, "also write the report to DIR/verify-<id>.json (canonical JSON)");
-  cmd->add_option("--keys", o->keys_dir, "sign the report (DIR/verify-<id>.p7s) with this key directory");
-  cmd->add_option("--passphrase-file", o->passphrase_file, "file holding the key passphrase");
   cmd->add_flag("--json", o->json, "JSON output");
+  cmd->add_flag("--certify", o->certify,
+                "issue a signed \"verification only\" certificate (drive erased by another tool), like wipe does");
+  cmd->add_option("--claimed-method", o->claimed_method, "the prior method the owner claims (e.g. \"nwipe dod\")");
+  add_sign_options(*cmd, o->sign);
   cmd->callback([o, cmd, &exit_code] {
     std::vector<std::string> given;
     for (const auto* opt : cmd->get_options())

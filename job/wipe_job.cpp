@@ -112,7 +112,8 @@ void decide_outcome(WipeRecord& rec) {
       if (!reported) ex.push_back(fmt::format("pass {}: not confirmed durable (no successful fdatasync)", p.index));
     }
   }
-  if (!rec.choice.method_type.empty() && rec.choice.method_type != "overwrite" && !rec.choice.firmware_completed) {
+  if (!rec.choice.method_type.empty() && rec.choice.method_type != "overwrite" &&
+      rec.choice.method_type != "verification_only" && !rec.choice.firmware_completed) {
     not_erased = true;
     ex.push_back("firmware sanitize did not complete: " + rec.choice.firmware_failure);
   }
