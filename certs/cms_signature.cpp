@@ -9,11 +9,6 @@ BioPtr mem_bio(const std::string& s) {
   return BioPtr(BIO_new_mem_buf(s.data(), static_cast<int>(s.size())));
 }
 
-std::string bio_string(BIO* bio) {
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
 
 Result<CmsPtr> parse_cms(const std::string& der) {
   BioPtr in = mem_bio(der);
@@ -32,7 +27,7 @@ CMS_SignerInfo* first_signer(CMS_ContentInfo* cms) {
 Result<std::string> to_der(CMS_ContentInfo* cms) {
   BioPtr out(BIO_new(BIO_s_mem()));
   if (i2d_CMS_bio(out.get(), cms) != 1) return crypto_error("encoding CMS");
-  return bio_string(out.get());
+  return bio_contents(out.get());
 }
 
 // A minimal DER walker for the two version fields OpenSSL parses but never checks. wipeproof
@@ -149,7 +144,7 @@ SignatureCheck verify_detached(const std::string& content, const std::string& de
       if (t && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME)) {
         BioPtr b(BIO_new(BIO_s_mem()));
         ASN1_TIME_print(b.get(), t->value.utctime);
-        out.signing_time = bio_string(b.get());
+        out.signing_time = bio_contents(b.get());
       }
     }
     out.has_timestamp = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) >= 0;

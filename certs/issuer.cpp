@@ -10,6 +10,7 @@
 #include "certs/pdf_render.hpp"
 #include "certs/timestamp.hpp"
 #include "core/clock.hpp"
+#include "core/sys.hpp"
 
 namespace wipeproof::certs {
 namespace fs = std::filesystem;
@@ -39,8 +40,8 @@ Result<IssuedFiles> issue_certificate(const WipeRecord& record, const SiteInfo& 
   fs::path base = fs::path(o.out_dir) / f.certificate_id;
   f.json_path = base.string() + ".json";
   f.p7s_path = base.string() + ".p7s";
-  WP_RETURN_IF_ERROR(write_file_mode(f.json_path, canon, 0644));
-  WP_RETURN_IF_ERROR(write_file_mode(f.p7s_path, der, 0644));
+  WP_RETURN_IF_ERROR(write_file_atomic(f.json_path, canon, 0644));
+  WP_RETURN_IF_ERROR(write_file_atomic(f.p7s_path, der, 0644));
   f.ledger_path = o.ledger_path.empty() ? (fs::path(o.out_dir) / "ledger.jsonl").string() : o.ledger_path;
   WP_ASSIGN_OR_RETURN(LedgerEntry entry, ledger_append(f.ledger_path, f.certificate_id, f.cert_sha256,
                                                        cert["issued_at"].get<std::string>()));

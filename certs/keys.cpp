@@ -82,9 +82,7 @@ std::string key_pem(EVP_PKEY* key, const std::optional<std::string>& pass) {
                              static_cast<int>(pass->size()), nullptr, nullptr);
   else
     PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
+  return bio_contents(bio.get());
 }
 
 Result<EvpPkeyPtr> load_key(const std::string& path, const std::optional<std::string>& pass) {
@@ -108,9 +106,9 @@ Result<void> refuse_existing(const std::string& dir, std::initializer_list<const
 
 Result<void> write_signer(const std::string& dir, X509* ca, EVP_PKEY* key, X509* cert,
                           const std::optional<std::string>& pass) {
-  WP_RETURN_IF_ERROR(write_file_mode((fs::path(dir) / "signer.key").string(), key_pem(key, pass), 0600));
-  WP_RETURN_IF_ERROR(write_file_mode((fs::path(dir) / "signer.pem").string(), cert_pem(cert), 0644));
-  WP_RETURN_IF_ERROR(write_file_mode((fs::path(dir) / "org-ca.pem").string(), cert_pem(ca), 0644));
+  WP_RETURN_IF_ERROR(write_file_atomic((fs::path(dir) / "signer.key").string(), key_pem(key, pass), 0600));
+  WP_RETURN_IF_ERROR(write_file_atomic((fs::path(dir) / "signer.pem").string(), cert_pem(cert), 0644));
+  WP_RETURN_IF_ERROR(write_file_atomic((fs::path(dir) / "org-ca.pem").string(), cert_pem(ca), 0644));
   return {};
 }
 
@@ -141,7 +139,7 @@ Result<void> init_keys(const KeyInitOptions& o) {
   WP_ASSIGN_OR_RETURN(EvpPkeyPtr key, new_p256_key());
   X509NamePtr name = make_name(o.signer_name, o.organisation);
   WP_ASSIGN_OR_RETURN(X509Ptr cert, make_cert(key.get(), name.get(), ca.get(), ca_key.get(), o.signer_days, false));
-  WP_RETURN_IF_ERROR(write_file_mode((fs::path(o.dir) / "org-ca.key").string(), key_pem(ca_key.get(), o.passphrase), 0600));
+  WP_RETURN_IF_ERROR(write_file_atomic((fs::path(o.dir) / "org-ca.key").string(), key_pem(ca_key.get(), o.passphrase), 0600));
   return write_signer(o.dir, ca.get(), key.get(), cert.get(), o.passphrase);
 }
 
@@ -218,18 +216,11 @@ Result<std::string> describe_keys(const std::string& dir) {
     X509_digest(c.get(), EVP_sha256(), md, &len);
     BioPtr bio(BIO_new(BIO_s_mem()));
     ASN1_TIME_print(bio.get(), X509_get0_notAfter(c.get()));
-    char* data = nullptr;
-    long dn = BIO_get_mem_data(bio.get(), &data);
-    std::string issuer;
-    {
-      BioPtr ib(BIO_new(BIO_s_mem()));
-      X509_NAME_print_ex(ib.get(), X509_get_issuer_name(c.get()), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-      char* idata = nullptr;
-      long in = BIO_get_mem_data(ib.get(), &idata);
-      issuer.assign(idata, static_cast<std::size_t>(in));
-    }
+    BioPtr ib(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(ib.get(), X509_get_issuer_name(c.get()), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+    std::string issuer = bio_contents(ib.get());
     out += fmt::format("{}:\n  subject: {}\n  issuer:  {}\n  expires: {}\n  sha256:  {}\n", n, cert_subject(c.get()),
-                       issuer, std::string(data, static_cast<std::size_t>(dn)),
+                       issuer, bio_contents(bio.get()),
                        to_hex(std::as_bytes(std::span(md, len))));
   }
   for (const char* n : {"signer.key", "org-ca.key"}) {

@@ -41,8 +41,8 @@ std::string openssl_errors();
 tl::unexpected<Error> crypto_error(const std::string& what);
 
 Result<std::vector<unsigned char>> read_binary_file(const std::string& path);
-/// Writes a file atomically with the given mode (0600 for private keys).
-Result<void> write_file_mode(const std::string& path, const std::string& bytes, unsigned mode);
+/// The bytes a memory BIO holds.
+std::string bio_contents(BIO* bio);
 
 Result<X509Ptr> load_cert_pem(const std::string& path);
 /// Every certificate in a PEM file (a CA bundle).

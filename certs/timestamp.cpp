@@ -11,11 +11,6 @@
 namespace wipeproof::certs {
 namespace {
 
-std::string bio_string(BIO* bio) {
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
 
 Result<TsReqPtr> make_request(const std::string& signature) {
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -93,7 +88,7 @@ TimestampCheck verify_timestamp(const std::string& cms_der, const std::string& t
   if (info) {
     BioPtr b(BIO_new(BIO_s_mem()));
     ASN1_GENERALIZEDTIME_print(b.get(), TS_TST_INFO_get_time(info.get()));
-    out.time = bio_string(b.get());
+    out.time = bio_contents(b.get());
   }
   STACK_OF(X509)* certs = PKCS7_get0_signers(token.get(), nullptr, 0);
   if (certs && sk_X509_num(certs) > 0) out.tsa = cert_subject(sk_X509_value(certs, 0));

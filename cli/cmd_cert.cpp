@@ -12,6 +12,7 @@
 #include "certs/pdf_render.hpp"
 #include "certs/timestamp.hpp"
 #include "cli/commands.hpp"
+#include "core/sys.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/signing.hpp"
@@ -247,7 +248,7 @@ int run_countersign(const std::string& file, const std::string& keys, const std:
   auto bytes = certs::read_binary_file(file);
   auto der = certs::sign_detached(std::string(bytes->begin(), bytes->end()), *signer);
   if (!der) return fail(der.error());
-  if (auto w = certs::write_file_mode(out, *der, 0644); !w) return fail(w.error());
+  if (auto w = write_file_atomic(out, *der, 0644); !w) return fail(w.error());
   fmt::print("countersigned by {}\nvalidator signature: {}\n", signer->subject, out);
   return kExitOk;
 }

@@ -163,7 +163,7 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
       auto der = certs::sign_detached(*canon, *signer);
       if (!der) return fail(der.error());
       std::string p7s = saved.substr(0, saved.size() - 5) + ".p7s";
-      if (auto w = certs::write_file_mode(p7s, *der, 0644); !w) return fail(w.error());
+      if (auto w = write_file_atomic(p7s, *der, 0644); !w) return fail(w.error());
       saved += " (signed: " + p7s + ")";
     }
   }

@@ -15,9 +15,10 @@ Result<void> random_bytes(std::span<std::byte> out);
 /// The whole content of a small text file (sysfs, procfs); trailing newline removed.
 Result<std::string> read_text_file(const std::string& path);
 
-/// Writes `content` to `path` atomically: a temporary file in the same directory, fsync, rename.
+/// Writes `content` to `path` atomically: a temporary file in the same directory, created with
+/// `mode` (0600 for secrets: never readable by others, not even briefly), fsync, rename.
 /// Nothing is left half-written if any step fails.
-Result<void> write_file_atomic(const std::string& path, const std::string& content);
+Result<void> write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
 
 std::string host_name();
 std::string kernel_release();

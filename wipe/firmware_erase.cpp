@@ -4,7 +4,6 @@
 #include <fstream>
 #include <thread>
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -58,9 +57,8 @@ FirmwareReport ata_security_erase(device::ScsiTransport& t, const ata::AtaIdenti
     nlohmann::json rec = {{"device", o.device_label}, {"password", o.password}, {"identifier", "user"},
                           {"written", now_utc()},
                           {"how", "wipeproof ata-unlock DEVICE --recovery THIS_FILE"}};
-    if (auto w = write_file_atomic(o.recovery_file, rec.dump(2) + "\n"); !w)
+    if (auto w = write_file_atomic(o.recovery_file, rec.dump(2) + "\n", 0600); !w)
       return fail(r, "cannot write the password recovery file: " + w.error().context);
-    ::chmod(o.recovery_file.c_str(), 0600);
   }
   auto block = ata::security_data_block(o.password, false, false);
   if (!id.security_enabled) {
