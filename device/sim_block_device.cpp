@@ -8,15 +8,14 @@
 
 namespace wipeproof::device {
 
-SimBlockDevice::SimBlockDevice(std::vector<std::byte>* backing, std::uint32_t logical_sector_size)
-    : data_(backing) {
-  geometry_.size_bytes = backing->size();
-  geometry_.logical_sector_size = logical_sector_size;
-  geometry_.physical_sector_size = logical_sector_size;
+SimBlockDevice::SimBlockDevice(SimMedia* media, std::uint64_t visible_bytes) : owned_(0, 512, std::byte{0}), media_(media) {
+  geometry_.size_bytes = visible_bytes ? std::min<std::uint64_t>(visible_bytes, media->size()) : media->size();
+  geometry_.logical_sector_size = media->lba_size();
+  geometry_.physical_sector_size = media->lba_size();
 }
 
 SimBlockDevice::SimBlockDevice(std::uint64_t size_bytes, std::uint32_t logical_sector_size)
-    : owned_(size_bytes) {
+    : owned_(size_bytes, logical_sector_size, std::byte{0}) {
   geometry_.size_bytes = size_bytes;
   geometry_.logical_sector_size = logical_sector_size;
   geometry_.physical_sector_size = logical_sector_size;
@@ -32,7 +31,7 @@ Result<void> SimBlockDevice::check_present() const {
 }
 
 Result<void> SimBlockDevice::check_range(std::uint64_t offset, std::size_t len, const char* op) const {
-  if (offset > data_->size() || len > data_->size() - offset)
+  if (offset > geometry_.size_bytes || len > geometry_.size_bytes - offset)
     return sys_error(fmt::format("sim {} at byte {}: beyond end", op, offset), ENXIO);
   return {};
 }
@@ -44,7 +43,7 @@ Result<void> SimBlockDevice::read_at(std::uint64_t offset, std::span<std::byte> 
   std::uint64_t ss = geometry_.logical_sector_size;
   for (std::uint64_t lba = offset / ss; lba * ss < offset + out.size(); ++lba)
     if (read_faults_.count(lba)) return sys_error(fmt::format("sim read at lba {}", lba), EIO);
-  std::memcpy(out.data(), data_->data() + offset, out.size());
+  media_->host_read(offset, out);
   return {};
 }
 
@@ -64,7 +63,7 @@ Result<void> SimBlockDevice::write_at(std::uint64_t offset, std::span<const std:
     for (auto [first, count] : dropped_)
       if (lba >= first && lba < first + count) dropped = true;
     // A dropped sector: the drive acknowledges a write it never made.
-    if (!dropped) std::memcpy(data_->data() + offset + pos, in.data() + pos, len);
+    if (!dropped) media_->host_write(offset + pos, in.subspan(pos, len));
     pos += len;
   }
   written_ += in.size();

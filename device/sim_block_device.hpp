@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "device/block_device.hpp"
+#include "device/sim_media.hpp"
 
 namespace wipeproof::device {
 
@@ -14,8 +15,8 @@ class SimBlockDevice final : public BlockDevice {
  public:
   SimBlockDevice(std::uint64_t size_bytes, std::uint32_t logical_sector_size = 512);
   /// A view over storage owned elsewhere (a simulated drive's media), so firmware commands and
-  /// block reads see the same bytes.
-  SimBlockDevice(std::vector<std::byte>* backing, std::uint32_t logical_sector_size);
+  /// block reads see the same bytes, lies included.
+  explicit SimBlockDevice(SimMedia* media, std::uint64_t visible_bytes = 0);
 
   /// Any read (write) touching this LBA fails with EIO.
   void fail_reads_at(std::uint64_t lba) { read_faults_.insert(lba); }
@@ -27,7 +28,8 @@ class SimBlockDevice final : public BlockDevice {
   /// Makes flush() fail with EIO.
   void fail_flush() { flush_fails_ = true; }
 
-  std::vector<std::byte>& contents() { return *data_; }
+  std::vector<std::byte>& contents() { return media_->raw(); }
+  SimMedia& media() { return *media_; }
   std::uint64_t bytes_written() const { return written_; }
   std::uint64_t write_calls() const { return write_calls_; }
 
@@ -44,8 +46,8 @@ class SimBlockDevice final : public BlockDevice {
   Result<void> check_range(std::uint64_t offset, std::size_t len, const char* op) const;
 
   DeviceGeometry geometry_;
-  std::vector<std::byte> owned_;
-  std::vector<std::byte>* data_ = &owned_;
+  SimMedia owned_;
+  SimMedia* media_ = &owned_;
   std::set<std::uint64_t> read_faults_;
   std::set<std::uint64_t> write_faults_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> dropped_;

@@ -1,11 +1,12 @@
 #include "device/ata/sim_ata_drive.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace wipeproof::ata {
 
 SimAtaDrive::SimAtaDrive(AtaIdentify identity, std::uint64_t native_sectors)
-    : id_(std::move(identity)), native_sectors_(native_sectors), media_(native_sectors * 512, std::byte{0xA5}) {
+    : id_(std::move(identity)), native_sectors_(native_sectors), media_(native_sectors * 512, 512, std::byte{0xA5}) {
   enabled_ = id_.security_enabled;
   locked_ = id_.security_locked;
   frozen_ = id_.security_frozen;
@@ -118,13 +119,17 @@ Result<device::ScsiResult> SimAtaDrive::execute(std::span<const std::uint8_t> cd
       if (interrupt_erase_) {
         // Power lost halfway: half the media erased, the password still set, locked after power-up.
         interrupt_erase_ = false;
-        std::memset(media_.data(), 0, media_.size() / 2);
+        std::memset(media_.raw().data(), 0, media_.size() / 2);
         locked_ = true;
         device::ScsiResult r;
         r.host_status = 0x07;  // DID_ERROR: the bridge or link reset
         return r;
       }
-      std::memset(media_.data(), 0, media_.size());
+      // ACS-3 7.48: normal erase writes binary zeroes; enhanced writes a vendor pattern
+      // (this drive: 0x6D6D... "m", so the defined-result check has a non-zero pattern to see).
+      media_.firmware_erase([enhanced](std::span<std::byte> r, std::uint64_t) {
+        std::fill(r.begin(), r.end(), enhanced ? std::byte{0x6D} : std::byte{0});
+      });
       enabled_ = locked_ = false;  // ACS-3 7.48: a successful erase disables the password
       password_.clear();
       return ok(cmd);
@@ -216,13 +221,13 @@ device::ScsiResult SimAtaDrive::sanitize_cmd(const AtaCommand& cmd) {
       } else {
         san_ = San::succeeded;
         if (pending_ == SanitizeAction::crypto_scramble) {
-          std::uint32_t x = 0x12345678;
-          for (auto& b : media_) b = static_cast<std::byte>((x = x * 1664525u + 1013904223u) >> 24);
+          media_.firmware_erase([](std::span<std::byte> r, std::uint64_t off) { device::fill_noise(r, off, 0x12345678); });
         } else if (pending_ == SanitizeAction::overwrite) {
-          for (std::size_t i = 0; i < media_.size(); ++i)
-            media_[i] = static_cast<std::byte>(pattern_ >> (8 * (3 - i % 4)));
+          std::array<std::byte, 4> pat{};
+          for (int i = 0; i < 4; ++i) pat[i] = static_cast<std::byte>(pattern_ >> (8 * (3 - i)));
+          media_.firmware_erase([&](std::span<std::byte> r, std::uint64_t off) { device::fill_pattern(r, off, pat); });
         } else {
-          std::memset(media_.data(), 0, media_.size());
+          media_.firmware_erase([](std::span<std::byte> r, std::uint64_t) { std::fill(r.begin(), r.end(), std::byte{0}); });
         }
       }
     }

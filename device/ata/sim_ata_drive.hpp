@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "device/sim_media.hpp"
+
 #include "device/ata/ata_command.hpp"
 #include "device/ata/ata_identify.hpp"
 #include "device/scsi/scsi_transport.hpp"
@@ -33,7 +35,8 @@ class SimAtaDrive final : public device::ScsiTransport {
   /// A DCO hides sectors beyond native_sectors: DCO IDENTIFY reports `factory`, RESTORE exposes it.
   void set_dco_factory_sectors(std::uint64_t factory);
 
-  std::vector<std::byte>& media() { return media_; }
+  std::vector<std::byte>& media() { return media_.raw(); }
+  device::SimMedia& sim_media() { return media_; }
   bool security_enabled() const { return enabled_; }
   bool locked() const { return locked_; }
   const std::vector<std::uint8_t>& commands() const { return commands_; }
@@ -49,7 +52,7 @@ class SimAtaDrive final : public device::ScsiTransport {
   AtaIdentify id_;
   std::uint64_t native_sectors_;
   std::uint64_t dco_sectors_ = 0;
-  std::vector<std::byte> media_;
+  device::SimMedia media_;
   bool enabled_ = false, locked_ = false, frozen_ = false, prepared_ = false;
   int attempts_ = 0;
   std::string password_;

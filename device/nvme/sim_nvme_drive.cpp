@@ -1,5 +1,7 @@
 #include "device/nvme/sim_nvme_drive.hpp"
 
+#include <array>
+
 #include <algorithm>
 #include <cstring>
 
@@ -18,7 +20,7 @@ void put_text(std::span<std::byte> d, std::size_t o, std::size_t n, const std::s
 }  // namespace
 
 SimNvmeDrive::SimNvmeDrive(IdController caps, std::uint64_t blocks, std::uint32_t lba_size)
-    : caps_(std::move(caps)), blocks_(blocks), lba_size_(lba_size), media_(blocks * lba_size, std::byte{0xA5}) {}
+    : caps_(std::move(caps)), blocks_(blocks), lba_size_(lba_size), media_(blocks * lba_size, lba_size, std::byte{0xA5}) {}
 
 Result<NvmeCompletion> SimNvmeDrive::admin(NvmeCommand cmd, std::span<std::byte> data) {
   commands_.push_back(cmd);
@@ -49,7 +51,11 @@ Result<NvmeCompletion> SimNvmeDrive::admin(NvmeCommand cmd, std::span<std::byte>
       if (sanitizing) return NvmeCompletion{kSanitizeInProgress, 0};
       unsigned ses = (cmd.cdw10 >> 9) & 0x7;
       if (ses > 2 || (ses == 2 && !caps_.format_crypto_erase() && !ignore_ses_)) return NvmeCompletion{kInvalidField, 0};
-      std::fill(media_.begin(), media_.end(), std::byte{0});
+      if (ses == 2) {
+        media_.firmware_erase([](std::span<std::byte> r, std::uint64_t off) { device::fill_noise(r, off, 0xF0A7); });
+      } else {
+        media_.firmware_erase([](std::span<std::byte> r, std::uint64_t) { std::fill(r.begin(), r.end(), std::byte{0}); });
+      }
       return NvmeCompletion{0, 0};
     }
     case kOpSanitize: {
@@ -86,13 +92,14 @@ Result<NvmeCompletion> SimNvmeDrive::admin(NvmeCommand cmd, std::span<std::byte>
             } else {
               sstat_ = (scdw10_ & (1u << 9)) ? 4 : 1;
               if (pending_ == SanitizeAction::overwrite) {
-                for (std::size_t i = 0; i < media_.size(); ++i)
-                  media_[i] = static_cast<std::byte>(pattern_ >> (8 * (i % 4)));
+                // OVRPAT is a dword written little-endian (NVMe 2.0 5.24, cdw11).
+                std::array<std::byte, 4> pat{};
+                for (int i = 0; i < 4; ++i) pat[i] = static_cast<std::byte>(pattern_ >> (8 * i));
+                media_.firmware_erase([&](std::span<std::byte> r, std::uint64_t off) { device::fill_pattern(r, off, pat); });
               } else if (pending_ == SanitizeAction::crypto_erase) {
-                std::uint32_t x = 0xC0FFEE;
-                for (auto& b : media_) b = static_cast<std::byte>((x = x * 1664525u + 1013904223u) >> 24);
+                media_.firmware_erase([](std::span<std::byte> r, std::uint64_t off) { device::fill_noise(r, off, 0xC0FFEE); });
               } else {
-                std::fill(media_.begin(), media_.end(), std::byte{0});
+                media_.firmware_erase([](std::span<std::byte> r, std::uint64_t) { std::fill(r.begin(), r.end(), std::byte{0}); });
               }
               sstat_ |= 1u << 8;  // Global Data Erased
             }

@@ -4,6 +4,8 @@
 // SANICAP/FNA capability checks and the background sanitize with its status log.
 #include <vector>
 
+#include "device/sim_media.hpp"
+
 #include "device/nvme/nvme_command.hpp"
 
 namespace wipeproof::nvme {
@@ -16,14 +18,15 @@ class SimNvmeDrive final : public NvmeTransport {
   void set_sanitize_polls(int polls) { polls_ = polls; }
   void fail_next_sanitize() { fail_ = true; }
   void ignore_ses() { ignore_ses_ = true; }  ///< QEMU 7.2: zeroes whatever SES says
-  std::vector<std::byte>& media() { return media_; }
+  std::vector<std::byte>& media() { return media_.raw(); }
+  device::SimMedia& sim_media() { return media_; }
   const std::vector<NvmeCommand>& commands() const { return commands_; }
 
  private:
   IdController caps_;
   std::uint64_t blocks_;
   std::uint32_t lba_size_;
-  std::vector<std::byte> media_;
+  device::SimMedia media_;
   int polls_ = 3, polls_left_ = 0;
   bool fail_ = false, ignore_ses_ = false;
   std::uint16_t sstat_ = 0;  ///< 0 never sanitized

@@ -17,8 +17,7 @@ Result<void> SimOpalDrive::psid_revert(std::string_view psid) {
   if (psid != psid_) return make_error(ErrorKind::device_status, "Opal PSID revert refused (TCG status 1)");
   ++reverts_;
   // New media encryption keys: the old ciphertext now reads as noise.
-  std::uint32_t x = 0xBADC0DE;
-  for (auto& b : *media_) b = static_cast<std::byte>((x = x * 1664525u + 1013904223u) >> 24);
+  media_->firmware_erase([](std::span<std::byte> r, std::uint64_t off) { device::fill_noise(r, off, 0xBADC0DE); });
   return {};
 }
 

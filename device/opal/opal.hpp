@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "device/sim_media.hpp"
 
 namespace wipeproof::opal {
 
@@ -28,13 +29,13 @@ Result<std::unique_ptr<OpalTransport>> open_opal(const std::string& path);
 
 class SimOpalDrive final : public OpalTransport {
  public:
-  SimOpalDrive(std::string psid, std::vector<std::byte>* media) : psid_(std::move(psid)), media_(media) {}
+  SimOpalDrive(std::string psid, device::SimMedia* media) : psid_(std::move(psid)), media_(media) {}
   Result<void> psid_revert(std::string_view psid) override;
   int reverts() const { return reverts_; }
 
  private:
   std::string psid_;
-  std::vector<std::byte>* media_;
+  device::SimMedia* media_;
   int reverts_ = 0;
 };
 

@@ -39,7 +39,7 @@ std::array<std::uint8_t, 6> format_unit_cdb() { return {0x04, 0x10, 0, 0, 0, 0};
 std::array<std::uint8_t, 8> format_unit_security_initialize_parameters() { return {0, 0x88, 0, 0, 0x20, 0, 0, 0}; }
 
 SimScsiDrive::SimScsiDrive(bool crypto, bool block, bool overwrite, std::uint64_t bytes, bool format_unit)
-    : crypto_(crypto), block_(block), overwrite_(overwrite), format_unit_(format_unit), media_(bytes, std::byte{0xA5}) {}
+    : crypto_(crypto), block_(block), overwrite_(overwrite), format_unit_(format_unit), media_(bytes, 512, std::byte{0xA5}) {}
 
 namespace {
 device::ScsiResult sense(std::uint8_t key, std::uint8_t asc, std::uint8_t ascq, int progress = -1) {
@@ -95,9 +95,13 @@ Result<device::ScsiResult> SimScsiDrive::execute(std::span<const std::uint8_t> c
           s = sense(0x03, 0x31, 0x03);
         } else {
           if (pending_ == SanitizeAction::overwrite && !pattern_.empty()) {
-            for (std::size_t i = 0; i < media_.size(); ++i) media_[i] = static_cast<std::byte>(pattern_[i % pattern_.size()]);
+            std::vector<std::byte> pat(pattern_.size());
+            for (std::size_t i = 0; i < pat.size(); ++i) pat[i] = static_cast<std::byte>(pattern_[i]);
+            media_.firmware_erase([&](std::span<std::byte> r, std::uint64_t off) { device::fill_pattern(r, off, pat); });
+          } else if (pending_ == SanitizeAction::crypto_erase) {
+            media_.firmware_erase([](std::span<std::byte> r, std::uint64_t off) { device::fill_noise(r, off, 0x5C51); });
           } else {
-            std::fill(media_.begin(), media_.end(), std::byte{0});
+            media_.firmware_erase([](std::span<std::byte> r, std::uint64_t) { std::fill(r.begin(), r.end(), std::byte{0}); });
           }
           s = sense(0x00, 0x00, 0x00);
         }
@@ -113,7 +117,7 @@ Result<device::ScsiResult> SimScsiDrive::execute(std::span<const std::uint8_t> c
       bool si = (cdb[1] & 0x10) && data.size() >= 8 && (std::to_integer<unsigned>(data[1]) & 0x08) &&
                 (std::to_integer<unsigned>(data[4]) & 0x20);
       if (!si) return sense(0x05, 0x26, 0x00);  // INVALID FIELD IN PARAMETER LIST
-      std::fill(media_.begin(), media_.end(), std::byte{0});
+      media_.firmware_erase([](std::span<std::byte> r, std::uint64_t) { std::fill(r.begin(), r.end(), std::byte{0}); });
       return device::ScsiResult{};
     }
     default:

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "device/sim_media.hpp"
+
 #include "device/scsi/scsi_transport.hpp"
 
 namespace wipeproof::scsi {
@@ -35,11 +37,12 @@ class SimScsiDrive final : public device::ScsiTransport {
                                      device::DataDirection dir, std::uint32_t timeout_ms) override;
   void set_polls(int polls) { polls_ = polls; }
   void fail_next() { fail_ = true; }
-  std::vector<std::byte>& media() { return media_; }
+  std::vector<std::byte>& media() { return media_.raw(); }
+  device::SimMedia& sim_media() { return media_; }
 
  private:
   bool crypto_, block_, overwrite_, format_unit_;
-  std::vector<std::byte> media_;
+  device::SimMedia media_;
   int polls_ = 3, left_ = 0;
   bool running_ = false, failed_ = false, fail_ = false;
   SanitizeAction pending_ = SanitizeAction::block_erase;

@@ -167,7 +167,7 @@ TEST_CASE("firmware job: NVMe sanitize, proven by the changed-blocks read-back",
   caps.oacs = 0x2;
   caps.sanicap = 0x1;  // crypto erase only
   nvme::SimNvmeDrive drive(caps, 8192);
-  device::SimBlockDevice dev(&drive.media(), 512);
+  device::SimBlockDevice dev(&drive.sim_media());
   job::ProbedDrive probed;
   probed.caps.bus = "nvme";
   probed.caps.nvme = caps;
@@ -218,7 +218,7 @@ TEST_CASE("firmware job: a drive that reports success but changes nothing is cau
     std::vector<std::byte>& orig_;
   } liar(drive, original);
 
-  device::SimBlockDevice dev(&drive.media(), 512);
+  device::SimBlockDevice dev(&drive.sim_media());
   job::ProbedDrive probed;
   probed.caps.bus = "nvme";
   probed.caps.nvme = caps;
@@ -243,7 +243,7 @@ TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
   id.hpa_supported = true;
   id.smart_supported = true;
   ata::SimAtaDrive drive(id, 8192);
-  device::SimBlockDevice dev(&drive.media(), 512);
+  device::SimBlockDevice dev(&drive.sim_media());
   auto probed_id = wipe::ata_identify(drive);
   REQUIRE(probed_id);
   job::ProbedDrive probed;
@@ -273,8 +273,8 @@ TEST_CASE("firmware job: TCG Opal PSID revert, right and wrong PSID", "[job][opa
   nvme::IdController caps;
   caps.oacs = 0x2;  // Format only: without the PSID the plan would be Format (clear)
   nvme::SimNvmeDrive drive(caps, 8192);
-  opal::SimOpalDrive opal_drive("PSID0123456789ABCDEF0123456789AB", &drive.media());
-  device::SimBlockDevice dev(&drive.media(), 512);
+  opal::SimOpalDrive opal_drive("PSID0123456789ABCDEF0123456789AB", &drive.sim_media());
+  device::SimBlockDevice dev(&drive.sim_media());
   job::ProbedDrive probed;
   probed.caps.bus = "nvme";
   probed.caps.nvme = caps;
