@@ -20,6 +20,12 @@ json faults_to_json(const std::vector<IoFault>& faults) {
 json pattern_to_json(const PassPattern& p) {
   if (p.kind == PatternKind::fixed && p.bytes.empty())
     return {{"kind", "changed"}, {"origin", "no known post-state: each sampled block must differ from before the erase, or be uniform"}};
+  if (p.kind == PatternKind::uniform)
+    return {{"kind", "uniform"}, {"origin", p.origin}};
+  if (p.kind == PatternKind::looks_random)
+    return {{"kind", "looks_random"}, {"origin", p.origin}};
+  if (p.kind == PatternKind::any)
+    return {{"kind", "any"}, {"origin", p.origin}};
   if (p.kind == PatternKind::random_stream)
     return {{"kind", "random"}, {"prng", "AES-128-CTR"}, {"key_hex", p.key_hex}, {"iv_hex", p.iv_hex},
             {"origin", p.origin}};
@@ -45,6 +51,24 @@ json verify_report_to_json(const VerifyReport& v) {
   json residue = json::array();
   for (const auto& h : v.residue) residue.push_back({{"lba", h.lba}, {"type", h.type}});
   j["residue"] = residue;
+  j["uniform_blocks"] = v.uniform_blocks;
+  if (v.evidence) {
+    const EraseEvidence& e = *v.evidence;
+    j["evidence"] = {{"canaries_written", e.canaries_written},
+                     {"canary_lbas", e.canary_lbas},
+                     {"canaries_surviving", e.canaries_surviving},
+                     {"canaries_unreadable", e.canaries_unreadable},
+                     {"fingerprinted_blocks", e.fingerprinted_blocks},
+                     {"fingerprints_unchanged", e.fingerprints_unchanged},
+                     {"unchanged_lbas", e.unchanged_lbas},
+                     {"expected_result", e.expected_result},
+                     {"media_verification_used", e.media_verification_used},
+                     {"media_verification_note", e.media_verification_note},
+                     {"media_inspected", e.media_inspected},
+                     {"media_note", e.media_note}};
+  } else {
+    j["evidence"] = nullptr;
+  }
   json hits = json::array();
   for (const auto& h : v.signature_scan.hits) hits.push_back({{"type", h.type}, {"usage", h.usage}, {"offset", h.offset}});
   j["signature_scan"] = {{"performed", v.signature_scan.performed}, {"clean", v.signature_scan.clean},
@@ -144,6 +168,10 @@ Result<PassPattern> pattern_from_json(const json& j) {
     if (!b) return make_error(ErrorKind::usage, "record: fixed pass without valid bytes_hex");
     p.kind = PatternKind::fixed;
     p.bytes = *b;
+    return p;
+  }
+  if (kind == "uniform" || kind == "looks_random" || kind == "any") {
+    p.kind = kind == "uniform" ? PatternKind::uniform : kind == "looks_random" ? PatternKind::looks_random : PatternKind::any;
     return p;
   }
   if (kind == "changed")

@@ -141,7 +141,7 @@ int run_demo(const DemoOptions& o) {
 
   auto target = device::inspect_target(image.string());
   if (!target) return fail(target.error());
-  spec->scan_path = image.string();
+  spec->signature_scan = job::path_scanner(image.string());
   auto auth = device::authorize_wipe(*target, std::nullopt);  // image file: no confirmation needed
   if (!auth) return fail(auth.error());
   auto dev = device::open_for_wipe(*auth);

@@ -5,6 +5,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "job/drive_probe.hpp"
+#include "job/target_session.hpp"
 
 namespace wipeproof::cli {
 using nlohmann::json;
@@ -87,12 +88,12 @@ int run_plan(const PlanOptions& o, bool detail) {
     print_error(level.error(), o.json);
     return kExitUsage;
   }
-  auto target = device::inspect_target(o.target);
-  if (!target) {
-    print_error(target.error(), o.json);
-    return exit_code_for(target.error());
+  auto session = job::TargetSession::open(o.target);
+  if (!session) {
+    print_error(session.error(), o.json);
+    return exit_code_for(session.error());
   }
-  job::ProbedDrive d = job::probe_drive(*target);
+  job::ProbedDrive d = session->probe();
   wipe::Plan p = wipe::plan_sanitization(d.caps, *level);
   if (o.json) {
     json j = {{"device", o.target}, {"plan", plan_json(p)}};
@@ -112,7 +113,7 @@ void register_plan(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<PlanOptions>();
   CLI::App* cmd = app.add_subcommand("plan", "show which sanitize method wipeproof would use on a drive, and why");
   cmd->footer("Read-only: sends only IDENTIFY-type commands. See docs/methods.md (How wipeproof chooses).");
-  cmd->add_option("target", o->target, "block device (whole drive) or image")->required();
+  cmd->add_option("target", o->target, "block device (whole drive), image, or sim:KIND?... (docs/testing.md)")->required();
   cmd->add_option("--level", o->level, "clear or purge")->capture_default_str();
   cmd->add_flag("--json", o->json, "JSON output");
   cmd->callback([o, &exit_code] { exit_code = run_plan(*o, false); });

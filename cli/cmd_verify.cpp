@@ -102,7 +102,7 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   if (spec->verify_mode == VerifyMode::none) return fail(Error{ErrorKind::usage, 0, "verify needs --verify full or sample"});
   auto target = device::inspect_target(o.target);
   if (!target) return fail(target.error());
-  spec->scan_path = target->path;
+  spec->signature_scan = job::path_scanner(target->path);
   std::optional<SigningContext> certify;
   if (o.certify) {
     auto prepared = prepare_signing(o.sign, o.out_dir.empty() ? std::string("certs") : o.out_dir);

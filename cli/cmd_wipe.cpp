@@ -13,6 +13,7 @@
 #include "core/subprocess.hpp"
 #include "core/sys.hpp"
 #include "job/firmware_job.hpp"
+#include "job/target_session.hpp"
 
 namespace wipeproof::cli {
 namespace {
@@ -52,9 +53,10 @@ Result<void> unfreeze_by_suspend() {
 
 /// Runs the plan's candidates in order until one completes. A firmware method the drive rejects
 /// at once (nothing changed) falls through to the next, and the attempt is recorded.
-WipeRecord run_planned(device::BlockDevice& dev, const device::Target& target, const job::ProbedDrive& drive,
+WipeRecord run_planned(device::BlockDevice& dev, job::TargetSession& session, const job::ProbedDrive& drive,
                        wipe::Plan plan, const job::JobSpec& spec, const job::JobPlan& overwrite_plan,
                        const WipeOptions& o, const ProgressCallback& progress, const CancelToken& cancel) {
+  const device::Target& target = session.target();
   std::vector<wipe::PlanChoice> order{plan.chosen};
   order.insert(order.end(), plan.fallbacks.begin(), plan.fallbacks.end());
   for (const auto& candidate : order) {
@@ -69,22 +71,12 @@ WipeRecord run_planned(device::BlockDevice& dev, const device::Target& target, c
       rec.choice.smart_before = drive.smart;
       return rec;
     }
-    std::unique_ptr<device::ScsiTransport> ata;
-    std::unique_ptr<nvme::NvmeTransport> nv;
-    std::unique_ptr<opal::OpalTransport> op;
-    if (candidate.method == "opal-psid-revert") {
-      if (auto t = opal::open_opal(target.path); t) op = std::move(*t);
-    } else if (candidate.method.rfind("ata-", 0) == 0 || candidate.method.rfind("scsi-", 0) == 0) {
-      if (auto t = device::open_scsi_transport(target.path); t) ata = std::move(*t);
-    } else if (auto t = nvme::open_nvme_transport(target.path); t) {
-      nv = std::move(*t);
-    }
+    job::OpenedPaths paths = session.paths_for(candidate.method, o.psid);
     job::FirmwareJobOptions fo;
     fo.recovery_dir = o.out_dir;
     fo.restore_hidden = o.restore_hidden;
-    WipeRecord rec = job::run_firmware_job(dev, {ata.get(), nv.get(), op.get(), o.psid}, target, drive, candidate, plan,
-                                           spec, fo,
-                                           progress, cancel);
+    WipeRecord rec = job::run_firmware_job(dev, paths.transports, target, drive, candidate, plan, spec, fo, progress,
+                                           cancel);
     if (rec.choice.firmware_completed || rec.choice.commands.size() > 1 || &candidate == &order.back()) return rec;
     plan.rejected.push_back(fmt::format("tried {}: {}", candidate.method, rec.choice.firmware_failure));
   }
@@ -96,7 +88,7 @@ std::optional<std::string> prompt_confirmation(const device::Target& t) {
   std::string token = device::confirmation_token(t);
   if (token.empty() || !::isatty(0)) return std::nullopt;
   fmt::print(stderr, "About to ERASE {} ({}, {}). Type {} '{}' to confirm: ", t.path, t.identity.model,
-             human_bytes(t.identity.size_bytes), t.info->serial.empty() ? "its name" : "its serial", token);
+             human_bytes(t.identity.size_bytes), t.info && t.info->serial.empty() ? "its name" : "its serial", token);
   std::string line;
   if (!std::getline(std::cin, line)) return std::nullopt;
   return line;
@@ -116,9 +108,10 @@ int run_wipe(const WipeOptions& o) {
     if (o.method_given) return fail(Error{ErrorKind::usage, 0, "give --level (the planner chooses) or --method, not both"});
     level = *l;
   }
-  auto target = device::inspect_target(o.target);
-  if (!target) return fail(target.error());
-  spec->scan_path = target->path;
+  auto session = job::TargetSession::open(o.target);
+  if (!session) return fail(session.error());
+  const device::Target* target = &session->target();
+  spec->signature_scan = session->scanner();
 
   // Refusals come first: a refused device is never even opened (some are not openable at all).
   auto in_use = device::check_not_in_use(*target);
@@ -128,7 +121,7 @@ int run_wipe(const WipeOptions& o) {
   geometry.logical_sector_size = target->identity.logical_sector_size;
   geometry.physical_sector_size = target->identity.physical_sector_size;
   if (in_use) {
-    auto ro = device::open_block_device(target->path, device::OpenMode::read_only);
+    auto ro = session->open_read_only();
     if (!ro) return fail(ro.error());
     geometry = (*ro)->geometry();
   }
@@ -144,10 +137,10 @@ int run_wipe(const WipeOptions& o) {
     if (!level) return fail(Error{ErrorKind::usage, 0, "--psid needs --level purge (the planner runs the Opal revert)"});
   }
   if (level && in_use) {
-    drive = job::probe_drive(*target);
+    drive = session->probe();
     if (o.unfreeze && drive->caps.ata && drive->caps.ata->security_frozen && !o.dry_run) {
       if (auto u = unfreeze_by_suspend(); !u) return fail(u.error());
-      drive = job::probe_drive(*target);
+      drive = session->probe();
       if (drive->caps.ata && drive->caps.ata->security_frozen)
         return fail(Error{ErrorKind::device_status, 0, o.target + ": still frozen after suspend/resume: hot-plug the drive"});
     }
@@ -156,8 +149,8 @@ int run_wipe(const WipeOptions& o) {
   }
   if (o.dry_run) {
     if (firmware_plan && !o.json) fmt::print("{}", plan_text(*firmware_plan));
-    std::string safety = in_use ? (target->is_block ? "would need --confirm " + device::confirmation_token(*target)
-                                                    : "image file: no confirmation needed")
+    std::string token = device::confirmation_token(*target);
+    std::string safety = in_use ? (!token.empty() ? "would need --confirm " + token : "image file: no confirmation needed")
                                 : "REFUSED: " + in_use.error().context;
     if (o.json)
       fmt::print("{}\n", plan_to_json(identity, *spec, *plan, safety).dump());
@@ -171,21 +164,23 @@ int run_wipe(const WipeOptions& o) {
   if (!signing) return fail(signing.error());
 
   std::optional<std::string> confirm = o.confirm;
-  if (!confirm && target->is_block && !o.json) confirm = prompt_confirmation(*target);
+  if (!confirm && (target->is_block || target->simulated) && !o.json) confirm = prompt_confirmation(*target);
   auto auth = device::authorize_wipe(*target, confirm);
   if (!auth) return fail(auth.error());
-  auto dev = device::open_for_wipe(*auth);
+  auto dev = session->open_for_wipe(*auth);
   if (!dev) return fail(dev.error());
 
   CancelToken& cancel = install_cancel_handlers();
   WipeRecord rec;
   if (firmware_plan) {
-    rec = run_planned(**dev, *target, *drive, *firmware_plan, *spec, *plan, o, make_progress_view(o.json), cancel);
+    rec = run_planned(**dev, *session, *drive, *firmware_plan, *spec, *plan, o, make_progress_view(o.json), cancel);
   } else {
     rec = job::run_job(**dev, identity, *spec, *plan, make_progress_view(o.json), cancel);
     job::describe_overwrite_choice(rec, nullptr, "");
   }
   finish_progress_view(o.json);
+  // A simulated drive's media goes back to its backing file before the record names the result.
+  if (auto saved = session->finish(); !saved) rec.exceptions.push_back("simulated media not saved: " + saved.error().context);
   return finish_job(rec, *signing, o.out_dir, o.json);
 }
 
@@ -236,7 +231,9 @@ void register_wipe(CLI::App& app, int& exit_code) {
       "A block device needs --confirm SERIAL (or its kernel name, e.g. loop3, when it has no serial);\n"
       "image files need none. Exit codes: 0 erased, 2 bad input, 3 refused, 4 I/O failure or\n"
       "erased_with_exceptions, 5 not_erased (verification failed), 130 interrupted.");
-  cmd->add_option("target", o->target, "block device (/dev/sdX) or image file")->required();
+  cmd->add_option("target", o->target,
+                  "block device (/dev/sdX), image file, or simulated drive sim:KIND?... (WIPEPROOF_ALLOW_SIM=1, "
+                  "docs/testing.md)")->required();
   add_job_options(*cmd, o->job, true);
   cmd->add_option("--out", o->out_dir, "directory for the record (DIR/<record-id>.json)")->capture_default_str();
   cmd->add_option("--confirm", o->confirm, "the drive's serial (or kernel name) confirming the wipe");

@@ -88,9 +88,27 @@ bool all_zero(std::span<const std::byte> data) {
   return true;
 }
 
+bool uniform_bytes(std::span<const std::byte> data) {
+  return data.size() < 2 || (data[0] == data[1] && std::memcmp(data.data(), data.data() + 1, data.size() - 1) == 0);
+}
+
+bool looks_random(std::span<const std::byte> data) {
+  if (data.size() < 256) return false;
+  std::array<std::uint32_t, 256> count{};
+  for (std::byte b : data) ++count[std::to_integer<unsigned>(b)];
+  const double expected = static_cast<double>(data.size()) / 256.0;
+  double chi2 = 0;
+  for (std::uint32_t c : count) chi2 += (c - expected) * (c - expected) / expected;
+  // 255 degrees of freedom: mean 255, standard deviation sqrt(510) ~ 22.6.
+  return chi2 < 255.0 + 8.0 * 22.6;
+}
+
 Result<PassStream> PassStream::create(const PassPattern& pattern) {
   PassStream s;
   s.kind_ = pattern.kind;
+  if (pattern.kind == PatternKind::uniform || pattern.kind == PatternKind::looks_random ||
+      pattern.kind == PatternKind::any)
+    return s;
   if (pattern.kind == PatternKind::fixed) {
     if (pattern.bytes.empty()) return make_error(ErrorKind::usage, "empty fixed pattern");
     s.pattern_ = pattern.bytes;
@@ -109,6 +127,8 @@ PassStream& PassStream::operator=(PassStream&&) noexcept = default;
 PassStream::~PassStream() = default;
 
 Result<void> PassStream::fill(std::uint64_t offset, std::span<std::byte> out) {
+  if (kind_ != PatternKind::fixed && kind_ != PatternKind::random_stream)
+    return make_error(ErrorKind::usage, "no exact content to generate for this expectation");
   if (kind_ == PatternKind::random_stream) return aes_->keystream_at(offset, out);
   std::size_t len = pattern_.size();
   if (len == 1) {
@@ -136,6 +156,15 @@ Result<void> PassStream::fill(std::uint64_t offset, std::span<std::byte> out) {
 
 Result<void> PassStream::find_mismatches(std::uint64_t offset, std::span<std::byte> data,
                                          std::size_t block_size, std::vector<std::uint64_t>& mismatched) {
+  if (kind_ == PatternKind::any) return {};  // judged by the residue scan (verifier)
+  if (kind_ == PatternKind::uniform || kind_ == PatternKind::looks_random) {
+    for (std::size_t b = 0; b * block_size < data.size(); ++b) {
+      auto block = data.subspan(b * block_size, std::min(block_size, data.size() - b * block_size));
+      bool uniform = uniform_bytes(block);
+      if (kind_ == PatternKind::uniform ? !uniform : !(uniform || looks_random(block))) mismatched.push_back(b);
+    }
+    return {};
+  }
   if (kind_ == PatternKind::random_stream) {
     // XOR and scan in 64 KiB pieces so the scan reads what AES just wrote while it is still in L1/L2.
     const std::size_t piece = std::max<std::size_t>(block_size, 64 * 1024) / block_size * block_size;

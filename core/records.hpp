@@ -27,7 +27,12 @@ struct DeviceIdentity {
   bool direct_io = false;       ///< O_DIRECT was used (page cache bypassed)
 };
 
-enum class PatternKind { fixed, random_stream };
+/// fixed and random_stream are what a pass of ours wrote. The other kinds are what a firmware
+/// erase or another tool is expected to leave, where no exact content is known
+/// (docs/verification.md, "Expected content"): every block one repeated byte value (block
+/// erase: zeroes, ones or a vendor byte), noise (crypto erase; uniform blocks also pass, as a
+/// drive may deallocate afterwards), or anything without recognisable content.
+enum class PatternKind { fixed, random_stream, uniform, looks_random, any };
 
 /// What one pass writes. A fixed pattern repeats from byte 0 of the device: the byte at offset o
 /// is bytes[o % bytes.size()]. A random stream is AES-128-CTR keystream (key, IV as given): the
@@ -75,7 +80,9 @@ struct SamplePlanSummary {
   std::uint32_t block_size = 0;
   std::uint32_t requested_coverage_ppm = 0;
   std::string coverage_percent;        ///< achieved coverage: "10.02"
-  std::string criterion = "pattern";   ///< "pattern", or "changed": each block differs from before the erase or is uniform
+  /// "pattern" (exact content), "uniform", "looks_random", "no_residue" (PatternKind), or
+  /// "changed": each block differs from before the erase or is uniform.
+  std::string criterion = "pattern";
   std::string lba_list_sha256;
   bool first_and_last_included = false;
 };
@@ -102,6 +109,25 @@ struct ResidueHit {
 enum class VerifyMode { full, sample, none };
 const char* verify_mode_name(VerifyMode mode);
 
+/// What was checked around a firmware erase besides the read-back (docs/verification.md,
+/// "Evidence for firmware erases"). Any surviving canary or unchanged fingerprinted block means
+/// not_erased; media_inspected == false means the read-back could not see behind deallocated
+/// blocks and the result is at best erased_with_exceptions.
+struct EraseEvidence {
+  std::uint64_t canaries_written = 0;
+  std::vector<std::uint64_t> canary_lbas;
+  std::vector<std::uint64_t> canaries_surviving;   ///< LBAs still holding their canary
+  std::vector<std::uint64_t> canaries_unreadable;
+  std::uint64_t fingerprinted_blocks = 0;          ///< SHA-256 taken before the erase
+  std::uint64_t fingerprints_unchanged = 0;        ///< non-uniform blocks that read the same after
+  std::vector<std::uint64_t> unchanged_lbas;       ///< at most kMaxReportedMismatches
+  std::string expected_result;                     ///< the method's defined result, in words
+  bool media_verification_used = false;            ///< NVMe sanitize with EMVS
+  std::string media_verification_note;             ///< why not, or how it ended
+  bool media_inspected = true;
+  std::string media_note;                          ///< why the media could not be inspected
+};
+
 struct VerifyReport {
   VerifyMode mode = VerifyMode::none;
   PassPattern expected;
@@ -112,10 +138,14 @@ struct VerifyReport {
   std::uint64_t bytes_read = 0;
   std::uint64_t throughput_bytes_per_s = 0;
   std::uint64_t mismatched_blocks = 0;
+  /// Blocks read back as one repeated 0x00 or 0xFF: all of them on a flash drive means the reads
+  /// may be the drive's answer for deallocated blocks, not the media (see EraseEvidence).
+  std::uint64_t uniform_blocks = 0;
   std::vector<std::uint64_t> first_mismatch_lbas;  ///< at most kMaxReportedMismatches
   std::vector<IoFault> read_errors;
   std::vector<ResidueHit> residue;  ///< at most kMaxReportedMismatches
   SignatureScan signature_scan;
+  std::optional<EraseEvidence> evidence;  ///< firmware erases only
   /// Probability that a residue covering 1 % (0.1 %, 0.01 %) of the device was missed: (1-p)^samples.
   std::string miss_probability_1pct;
   std::string miss_probability_0_1pct;

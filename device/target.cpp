@@ -31,6 +31,8 @@ Result<Target> inspect_target(const std::string& path) {
 }
 
 std::string confirmation_token(const Target& target) {
+  // A simulated drive is confirmed like a real one, so a rehearsal rehearses that step too.
+  if (target.simulated) return target.identity.serial;
   if (!target.is_block) return {};
   return target.info->serial.empty() ? target.info->name : target.info->serial;
 }
@@ -66,6 +68,8 @@ Result<WipeAuthorization> authorize_wipe(const Target& target, const std::option
 }
 
 Result<std::unique_ptr<BlockDevice>> open_for_wipe(const WipeAuthorization& auth) {
+  if (auth.target().simulated)
+    return make_error(ErrorKind::usage, auth.target().path + ": a simulated drive is opened by SimulatedDrive::open_for_wipe");
   // Re-check right before opening: a mount may have appeared since the user confirmed.
   WP_ASSIGN_OR_RETURN(Target fresh, inspect_target(auth.target().path));
   WP_RETURN_IF_ERROR(check_not_in_use(fresh));

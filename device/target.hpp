@@ -15,7 +15,8 @@ namespace wipeproof::device {
 
 struct Target {
   std::string path;
-  bool is_block = false;               ///< false: a regular image file
+  bool is_block = false;               ///< false: a regular image file (or a simulated drive)
+  bool simulated = false;              ///< a sim: target (device/sim_target.hpp)
   std::optional<BlockDeviceInfo> info; ///< block devices only
   DeviceIdentity identity;
 };

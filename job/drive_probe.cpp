@@ -54,6 +54,62 @@ void enrich_identity(DeviceIdentity& id, const ProbedDrive& d) {
   }
 }
 
+namespace {
+
+void probe_nvme(ProbedDrive& p, nvme::NvmeTransport& tr, std::uint32_t nsid) {
+  std::vector<std::byte> buf(4096);
+  auto c = tr.admin(nvme::identify_controller(), buf);
+  if (!c || !c->ok()) {
+    p.notes.push_back("NVMe Identify Controller failed: " + (c ? nvme::status_text(c->status) : c.error().context));
+    return;
+  }
+  p.caps.nvme = nvme::parse_id_controller(buf);
+  p.nsid = nsid;
+  if (p.nsid != 0) {
+    auto n = tr.admin(nvme::identify_namespace(p.nsid), buf);
+    if (n && n->ok()) p.ns = nvme::parse_id_namespace(buf);
+  }
+  std::vector<std::byte> log(512);
+  auto s = tr.admin(nvme::get_log_page(nvme::kLogSmart, 512), log);
+  if (s && s->ok()) p.nvme_smart = nvme::parse_smart_log(log);
+  p.smart = smart_summary(nullptr, &tr);
+}
+
+void probe_scsi(ProbedDrive& p, device::ScsiTransport& tr) {
+  auto id = wipe::ata_identify(tr);
+  if (!id) {
+    // Not ATA behind SAT: a SAS/SCSI drive may still have SANITIZE (asked with RSOC).
+    if (auto s = wipe::scsi_sanitize_support(tr); s) {
+      p.caps.scsi_sanitize_crypto = s->crypto;
+      p.caps.scsi_sanitize_block = s->block;
+      p.caps.scsi_sanitize_overwrite = s->overwrite;
+      p.caps.scsi_format_unit = s->format_unit;
+      if (s->crypto || s->block || s->overwrite || s->format_unit) return;
+    }
+    p.caps.ata_unreachable_reason =
+        (p.caps.bus == "usb" ? "the USB bridge does not pass ATA PASS-THROUGH: " : "no ATA command path: ") +
+        id.error().context;
+    p.notes.push_back(p.caps.ata_unreachable_reason);
+    return;
+  }
+  p.caps.ata = *id;
+  p.caps.rotational = id->rotational;
+  p.hidden = wipe::ata_hidden_areas(tr, *id);
+  if (id->smart_supported) p.smart = smart_summary(&tr, nullptr);
+}
+
+}  // namespace
+
+ProbedDrive probe_paths(const device::Target& t, device::ScsiTransport* scsi, nvme::NvmeTransport* nv,
+                        std::uint32_t nsid) {
+  ProbedDrive p;
+  p.caps.bus = t.identity.transport;
+  p.caps.rotational = t.identity.rotational.value_or(false);
+  if (nv) probe_nvme(p, *nv, nsid);
+  else if (scsi) probe_scsi(p, *scsi);
+  return p;
+}
+
 ProbedDrive probe_drive(const device::Target& t) {
   ProbedDrive p;
   p.caps.bus = t.identity.transport;
@@ -74,22 +130,7 @@ ProbedDrive probe_drive(const device::Target& t) {
       p.notes.push_back("NVMe: " + tr.error().context);
       return p;
     }
-    std::vector<std::byte> buf(4096);
-    auto c = (*tr)->admin(nvme::identify_controller(), buf);
-    if (!c || !c->ok()) {
-      p.notes.push_back("NVMe Identify Controller failed: " + (c ? nvme::status_text(c->status) : c.error().context));
-      return p;
-    }
-    p.caps.nvme = nvme::parse_id_controller(buf);
-    p.nsid = nvme_nsid_from_name(name);
-    if (p.nsid != 0) {
-      auto n = (*tr)->admin(nvme::identify_namespace(p.nsid), buf);
-      if (n && n->ok()) p.ns = nvme::parse_id_namespace(buf);
-    }
-    std::vector<std::byte> log(512);
-    auto s = (*tr)->admin(nvme::get_log_page(nvme::kLogSmart, 512), log);
-    if (s && s->ok()) p.nvme_smart = nvme::parse_smart_log(log);
-    p.smart = smart_summary(nullptr, tr->get());
+    probe_nvme(p, **tr, nvme_nsid_from_name(name));
     return p;
   }
   if (name.rfind("sd", 0) == 0) {
@@ -98,26 +139,7 @@ ProbedDrive probe_drive(const device::Target& t) {
       p.notes.push_back("SG_IO: " + tr.error().context);
       return p;
     }
-    auto id = wipe::ata_identify(**tr);
-    if (!id) {
-      // Not ATA behind SAT: a SAS/SCSI drive may still have SANITIZE (asked with RSOC).
-      if (auto s = wipe::scsi_sanitize_support(**tr); s) {
-        p.caps.scsi_sanitize_crypto = s->crypto;
-        p.caps.scsi_sanitize_block = s->block;
-        p.caps.scsi_sanitize_overwrite = s->overwrite;
-        p.caps.scsi_format_unit = s->format_unit;
-        if (s->crypto || s->block || s->overwrite || s->format_unit) return p;
-      }
-      p.caps.ata_unreachable_reason =
-          (p.caps.bus == "usb" ? "the USB bridge does not pass ATA PASS-THROUGH: " : "no ATA command path: ") +
-          id.error().context;
-      p.notes.push_back(p.caps.ata_unreachable_reason);
-      return p;
-    }
-    p.caps.ata = *id;
-    p.caps.rotational = id->rotational;
-    p.hidden = wipe::ata_hidden_areas(**tr, *id);
-    if (id->smart_supported) p.smart = smart_summary(tr->get(), nullptr);
+    probe_scsi(p, **tr);
     return p;
   }
   p.notes.push_back(fmt::format("{}: no drive command set on bus '{}'", name, p.caps.bus));

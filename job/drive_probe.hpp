@@ -24,6 +24,10 @@ struct ProbedDrive {
 
 ProbedDrive probe_drive(const device::Target& target);
 
+/// The same questions through command paths the caller already holds (a simulated drive).
+ProbedDrive probe_paths(const device::Target& target, device::ScsiTransport* scsi, nvme::NvmeTransport* nvme,
+                        std::uint32_t nsid);
+
 /// Health from the drive: ATA SMART RETURN STATUS, or the NVMe SMART/Health log (02h).
 std::string smart_summary(device::ScsiTransport* ata, nvme::NvmeTransport* nvme);
 

@@ -12,6 +12,10 @@
 
 namespace wipeproof::job {
 
+std::function<SignatureScan()> path_scanner(const std::string& path) {
+  return [path] { return verify::scan_signatures(path); };
+}
+
 Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& spec) {
   if (spec.method == nullptr) return make_error(ErrorKind::usage, "no method");
   wipe::OverwriteOptions ow;
@@ -43,8 +47,8 @@ VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expec
   vo.search = spec.search;
   VerifyReport rep = verify::verify_device(dev, expected, spec.verify_mode, plan ? &*plan : nullptr, vo,
                                            progress, cancel);
-  if (spec.verify_mode != VerifyMode::none && rep.status == RunStatus::complete && !spec.scan_path.empty()) {
-    rep.signature_scan = verify::scan_signatures(spec.scan_path);
+  if (spec.verify_mode != VerifyMode::none && rep.status == RunStatus::complete && spec.signature_scan) {
+    rep.signature_scan = spec.signature_scan();
     if (!rep.signature_scan.clean) rep.passed = false;
   }
   return rep;
@@ -142,6 +146,30 @@ void decide_outcome(WipeRecord& rec) {
       not_erased = true;
       for (const auto& h : v.signature_scan.hits)
         ex.push_back(fmt::format("signature still present: {} ({}) at byte {}", h.type, h.usage, h.offset));
+    }
+    if (v.evidence) {
+      const EraseEvidence& e = *v.evidence;
+      if (!e.canaries_surviving.empty()) {
+        not_erased = true;
+        ex.push_back(fmt::format("{} of {} canary blocks written before the erase still read back (first LBA {}): "
+                                 "the drive reported success but did not erase them",
+                                 e.canaries_surviving.size(), e.canaries_written, e.canaries_surviving.front()));
+      }
+      if (e.fingerprints_unchanged > 0) {
+        not_erased = true;
+        ex.push_back(fmt::format("{} of {} fingerprinted blocks are unchanged since before the erase (first LBA {})",
+                                 e.fingerprints_unchanged, e.fingerprinted_blocks,
+                                 e.unchanged_lbas.empty() ? 0 : e.unchanged_lbas.front()));
+      }
+      if (!e.canaries_unreadable.empty()) {
+        exceptions = true;
+        ex.push_back(fmt::format("{} canary blocks could not be read back (first LBA {})", e.canaries_unreadable.size(),
+                                 e.canaries_unreadable.front()));
+      }
+      if (!e.media_inspected) {
+        exceptions = true;
+        ex.push_back("the read-back could not inspect the media behind deallocated blocks: " + e.media_note);
+      }
     }
     if (!v.signature_scan.error.empty()) {
       exceptions = true;

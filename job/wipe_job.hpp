@@ -2,6 +2,7 @@
 // One complete job on one target: overwrite passes, read-back verification, signature scan,
 // and the outcome. Shared by the CLI and (later) the rack station, so it lives below both.
 // It returns a record; it never prints.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +26,8 @@ struct JobSpec {
   std::size_t block_size = 1 << 20;
   std::vector<std::string> search;              ///< --search strings for the residue scan
   std::uint64_t min_samples = 0;                ///< from --confidence/--residue; 0 = coverage decides
-  /// Path libblkid probes after the wipe; empty skips the scan (simulated devices).
-  std::string scan_path;
+  /// libblkid's probe of the device after the wipe (see path_scanner); empty skips the scan.
+  std::function<SignatureScan()> signature_scan;
 };
 
 /// Everything decided before the first write: the concrete passes and the sample plan. Built
@@ -35,6 +36,9 @@ struct JobPlan {
   std::vector<PassPattern> passes;
   std::optional<verify::SamplePlan> sample_plan;
 };
+
+/// The signature scan of a block device or image by path.
+std::function<SignatureScan()> path_scanner(const std::string& path);
 
 Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& spec);
 

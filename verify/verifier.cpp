@@ -69,7 +69,15 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
     return rep;
   };
   if (mode == VerifyMode::sample && plan == nullptr) return fail(RunStatus::aborted, "sample verification without a plan");
-  if (plan != nullptr && mode == VerifyMode::sample) rep.plan = summarize(*plan);
+  if (plan != nullptr && mode == VerifyMode::sample) {
+    rep.plan = summarize(*plan);
+    switch (expected.kind) {
+      case PatternKind::uniform: rep.plan->criterion = "uniform"; break;
+      case PatternKind::looks_random: rep.plan->criterion = "looks_random"; break;
+      case PatternKind::any: rep.plan->criterion = "no_residue"; break;
+      default: break;
+    }
+  }
   auto stream = PassStream::create(expected);
   if (!stream) return fail(RunStatus::aborted, stream.error().context);
   if (auto r = dev.drop_caches(); !r) {
@@ -140,6 +148,18 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
       break;
     }
     std::uint64_t first_lba = c->job.offset / ss;
+    if (expected.kind != PatternKind::random_stream) {
+      for (std::size_t b = 0; b * ss < data.size(); ++b) {
+        auto block = data.subspan(b * ss, std::min<std::size_t>(ss, data.size() - b * ss));
+        if ((block[0] == std::byte{0} || block[0] == std::byte{0xFF}) && uniform_bytes(block)) ++rep.uniform_blocks;
+        // "any": no expected content, so every block is searched for recognisable content.
+        if (expected.kind == PatternKind::any && !uniform_bytes(block)) {
+          std::vector<ResidueHit> hits;
+          verify::scan_block(block, first_lba + b, options.search, hits);
+          if (!hits.empty()) bad.push_back(b);
+        }
+      }
+    }
     for (std::uint64_t idx : bad) {
       std::uint64_t lba = first_lba + idx;
       if (std::find(c->failed_lbas.begin(), c->failed_lbas.end(), lba) != c->failed_lbas.end()) continue;

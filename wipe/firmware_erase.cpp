@@ -312,4 +312,14 @@ FirmwareReport nvme_sanitize(nvme::NvmeTransport& t, nvme::SanitizeAction action
   return fail(r, "sanitize did not finish within the polling limit");
 }
 
+Result<void> nvme_exit_media_verification(nvme::NvmeTransport& t, FirmwareReport& r) {
+  nvme::NvmeCommand cmd = nvme::sanitize(nvme::SanitizeAction::exit_media_verification);
+  auto c = t.admin(cmd, {});
+  std::string res = !c ? c.error().context : c->ok() ? "ok" : nvme::status_text(c->status);
+  log(r, "SANITIZE", fmt::format("sanact 5 (exit media verification), cdw10=0x{:08x}", cmd.cdw10), res);
+  if (!c) return tl::unexpected(c.error());
+  if (!c->ok()) return make_error(ErrorKind::device_status, "exit media verification: " + res);
+  return {};
+}
+
 }  // namespace wipeproof::wipe

@@ -91,4 +91,8 @@ FirmwareReport nvme_format(nvme::NvmeTransport& t, std::uint32_t nsid, std::uint
 FirmwareReport nvme_sanitize(nvme::NvmeTransport& t, nvme::SanitizeAction action, const nvme::SanitizeParams& params,
                              const PollOptions& poll, const ProgressCallback& progress);
 
+/// Leaves the Media Verification state a sanitize with EMVS entered (SANACT 5, NVMe 2.1
+/// 8.1.24.4); the drive then deallocates as after any sanitize. Appends the command to `report`.
+Result<void> nvme_exit_media_verification(nvme::NvmeTransport& t, FirmwareReport& report);
+
 }  // namespace wipeproof::wipe

@@ -56,7 +56,7 @@ NvmeCommand sanitize(SanitizeAction action, const SanitizeParams& p) {
   c.opcode = kOpSanitize;
   std::uint32_t owpass = p.owpass >= 16 ? 0 : p.owpass & 0x0F;
   c.cdw10 = static_cast<std::uint32_t>(action) | (p.ause ? 1u << 3 : 0) | owpass << 4 | (p.oipbp ? 1u << 8 : 0) |
-            (p.no_dealloc ? 1u << 9 : 0);
+            (p.no_dealloc ? 1u << 9 : 0) | (p.enter_media_verification ? 1u << 10 : 0);
   c.cdw11 = p.pattern;
   c.timeout_ms = 60000;  // completes at once; the work runs in the background (poll log 81h)
   return c;

@@ -43,15 +43,27 @@ enum class SecureErase : std::uint8_t { none = 0, user_data = 1, crypto = 2 };
 /// Format NVM (5.23): cdw10 LBAF[3:0], MSET[4], PI[7:5], PIL[8], SES[11:9], LBAFU[13:12].
 NvmeCommand format_nvm(std::uint32_t nsid, std::uint8_t lbaf, SecureErase ses, std::uint32_t timeout_ms);
 
-enum class SanitizeAction : std::uint8_t { exit_failure = 1, block_erase = 2, overwrite = 3, crypto_erase = 4 };
+enum class SanitizeAction : std::uint8_t {
+  exit_failure = 1,
+  block_erase = 2,
+  overwrite = 3,
+  crypto_erase = 4,
+  exit_media_verification = 5,  ///< NVMe 2.1: leave the Media Verification state
+};
 struct SanitizeParams {
   bool ause = false;            ///< allow unrestricted sanitize exit
   std::uint8_t owpass = 1;      ///< overwrite passes 1-16 (16 encoded 0)
   bool oipbp = false;           ///< invert pattern between passes
   bool no_dealloc = false;      ///< NDAS
   std::uint32_t pattern = 0;    ///< OVRPAT (cdw11)
+  /// EMVS: after the erase, stay in the Media Verification state, where reads return what the
+  /// media holds instead of the deallocated-block answer (NVMe 2.1, 8.1.24.4).
+  bool enter_media_verification = false;
 };
-/// Sanitize (5.24): controller-wide; cdw10 SANACT[2:0], AUSE[3], OWPASS[7:4], OIPBP[8], NDAS[9].
+/// Identify Controller SANICAP bit 3 (VERS, NVMe 2.1): media verification supported.
+inline constexpr std::uint32_t kSanicapVerificationSupport = 1u << 3;
+/// Sanitize (5.24): controller-wide; cdw10 SANACT[2:0], AUSE[3], OWPASS[7:4], OIPBP[8], NDAS[9],
+/// EMVS[10].
 NvmeCommand sanitize(SanitizeAction action, const SanitizeParams& params = {});
 /// Get Log Page: cdw10 = LID | NUMDL << 16 (dword count - 1).
 NvmeCommand get_log_page(std::uint8_t lid, std::uint32_t bytes, std::uint32_t nsid = kAllNamespaces);
@@ -67,6 +79,7 @@ struct IdController {
   bool sanitize_crypto() const { return sanicap & 0x1; }
   bool sanitize_block() const { return sanicap & 0x2; }
   bool sanitize_overwrite() const { return sanicap & 0x4; }
+  bool media_verification() const { return sanicap & kSanicapVerificationSupport; }
   bool format_crypto_erase() const { return fna & 0x4; }   ///< FNA bit 2
   bool format_all_namespaces() const { return fna & 0x1; } ///< FNA bit 0
 };

@@ -65,10 +65,18 @@ Result<NvmeCompletion> SimNvmeDrive::admin(NvmeCommand cmd, std::span<std::byte>
       bool ok = (action == SanitizeAction::crypto_erase && caps_.sanitize_crypto()) ||
                 (action == SanitizeAction::block_erase && caps_.sanitize_block()) ||
                 (action == SanitizeAction::overwrite && caps_.sanitize_overwrite()) ||
-                (action == SanitizeAction::exit_failure && (sstat_ & 7) == 3);
-      if (!ok) return NvmeCompletion{kInvalidField, 0};
+                (action == SanitizeAction::exit_failure && (sstat_ & 7) == 3) ||
+                (action == SanitizeAction::exit_media_verification && verifying_);
+      bool emvs = cmd.cdw10 & (1u << 10);
+      if (!ok || (emvs && !caps_.media_verification())) return NvmeCompletion{kInvalidField, 0};
       if (action == SanitizeAction::exit_failure) {
         sstat_ = 0;
+        return NvmeCompletion{0, 0};
+      }
+      if (action == SanitizeAction::exit_media_verification) {
+        // Leaving the Media Verification state: reads give the deallocated answer again.
+        verifying_ = false;
+        media_.set_media_verification(false);
         return NvmeCompletion{0, 0};
       }
       pending_ = action;
@@ -102,6 +110,10 @@ Result<NvmeCompletion> SimNvmeDrive::admin(NvmeCommand cmd, std::span<std::byte>
                 media_.firmware_erase([](std::span<std::byte> r, std::uint64_t) { std::fill(r.begin(), r.end(), std::byte{0}); });
               }
               sstat_ |= 1u << 8;  // Global Data Erased
+              if (scdw10_ & (1u << 10)) {
+                verifying_ = true;  // EMVS: the host may now read the media itself
+                media_.set_media_verification(true);
+              }
             }
           } else {
             sprog = static_cast<std::uint16_t>((polls_ - polls_left_) * 65536 / (polls_ + 1));

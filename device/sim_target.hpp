@@ -1,0 +1,77 @@
+#pragma once
+// Simulated drives named on the command line, so anyone can rehearse an erase (and a lying
+// drive) end to end without hardware (docs/testing.md):
+//   sim:ata-ssd|ata-hdd|nvme|scsi?size=SIZE&backing=FILE&serial=S&lie=MODE&caps=-x,-y
+// Only when WIPEPROOF_ALLOW_SIM=1; the boot image and the station never set it.
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "core/unique_fd.hpp"
+#include "device/ata/sim_ata_drive.hpp"
+#include "device/nvme/sim_nvme_drive.hpp"
+#include "device/scsi/scsi_command.hpp"
+#include "device/sim_block_device.hpp"
+#include "device/target.hpp"
+
+namespace wipeproof::device {
+
+enum class SimKind { ata_ssd, ata_hdd, nvme, scsi };
+const char* sim_kind_name(SimKind kind);
+
+struct SimTargetSpec {
+  SimKind kind = SimKind::ata_ssd;
+  std::uint64_t size_bytes = 0;       ///< 0: the backing file's size, or 64 MiB
+  std::string backing;                ///< file holding the media; "" = in memory only
+  std::string serial;
+  SimLies lies;
+  std::set<std::string> removed_caps; ///< from caps=-x
+};
+
+inline constexpr std::uint64_t kSimDefaultSize = 64ull << 20;
+inline constexpr std::uint64_t kSimMaxSize = 4ull << 30;  ///< the media lives in memory
+
+bool is_sim_target(std::string_view text);
+/// Refused unless WIPEPROOF_ALLOW_SIM=1: a rehearsal tool must never be mistaken for a drive.
+Result<void> sim_targets_allowed();
+/// Parses a sim: target string (pure; no files touched).
+Result<SimTargetSpec> parse_sim_target(std::string_view text);
+
+/// A simulated drive with its media loaded from (and saved back to) the backing file. Lie state
+/// that outlives a run (deallocated ranges, remapped blocks) goes to FILE.sim.json beside it.
+class SimulatedDrive {
+ public:
+  static Result<std::unique_ptr<SimulatedDrive>> open(const std::string& text);
+
+  const SimTargetSpec& spec() const { return spec_; }
+  /// Target for the safety gate and the record: path is the sim: string, confirmation = serial.
+  Target target() const;
+  SimMedia& media() { return *media_; }
+  /// The host's block view (visible sectors only), read-only use.
+  std::unique_ptr<BlockDevice> block_device();
+  /// The same view for writing: only with the safety gate's authorization for this drive.
+  Result<std::unique_ptr<BlockDevice>> open_for_wipe(const WipeAuthorization& auth);
+  ScsiTransport* scsi_path();            ///< ATA (through SAT) or SCSI drives
+  nvme::NvmeTransport* nvme_path();
+  /// The host-visible content as a memory file, for libblkid ("/proc/self/fd/N").
+  Result<UniqueFd> host_view();
+  /// Writes the media and lie state back (atomically); no-op without a backing file.
+  Result<void> save();
+
+ private:
+  SimulatedDrive() = default;
+  Result<void> load_state();
+
+  SimTargetSpec spec_;
+  std::string text_;
+  std::unique_ptr<ata::SimAtaDrive> ata_;
+  std::unique_ptr<nvme::SimNvmeDrive> nvme_;
+  std::unique_ptr<scsi::SimScsiDrive> scsi_;
+  SimMedia* media_ = nullptr;
+  std::uint64_t visible_bytes_ = 0;
+};
+
+}  // namespace wipeproof::device
