@@ -15,6 +15,7 @@
 #include "core/hex.hpp"
 #include "core/sys.hpp"
 #include "device/target.hpp"
+#include "job/target_session.hpp"
 
 namespace wipeproof::cli {
 namespace {
@@ -70,10 +71,24 @@ Result<PassPattern> expected_pattern(const VerifyOptions& o, std::optional<WipeR
     p.bytes = {std::byte{0}};
   } else if (o.expect == "one") {
     p.bytes = {std::byte{0xFF}};
-  } else if (auto b = from_hex(o.expect); b && !o.expect.empty()) {
+  } else if (o.expect == "uniform") {
+    p.kind = PatternKind::uniform;
+    p.origin = "--expect uniform: every block one repeated byte (a block erase's zeroes, ones or vendor byte)";
+  } else if (o.expect == "random") {
+    p.kind = PatternKind::looks_random;
+    p.origin = "--expect random: noise in every block (a random overwrite without its key, or a crypto erase)";
+  } else if (o.expect == "any") {
+    p.kind = PatternKind::any;
+    p.origin = "--expect any: no recognisable content (file signatures, medical and office formats, --search)";
+  } else if (o.expect.rfind("pattern:", 0) == 0 || (!o.expect.empty() && from_hex(o.expect))) {
+    std::string hex = o.expect.rfind("pattern:", 0) == 0 ? o.expect.substr(8) : o.expect;
+    auto b = from_hex(hex);
+    if (!b || b->empty())
+      return make_error(ErrorKind::usage, "--expect pattern:HEX needs hex bytes, e.g. pattern:00ff, got '" + hex + "'");
     p.bytes = *b;
   } else {
-    return make_error(ErrorKind::usage, "give --record FILE or --expect zero|one|HEX");
+    return make_error(ErrorKind::usage,
+                      "give --record FILE or --expect zero|one|pattern:HEX|uniform|random|any (got '" + o.expect + "')");
   }
   return p;
 }
@@ -100,9 +115,10 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   auto spec = make_job_spec(o.job);
   if (!spec) return fail(spec.error());
   if (spec->verify_mode == VerifyMode::none) return fail(Error{ErrorKind::usage, 0, "verify needs --verify full or sample"});
-  auto target = device::inspect_target(o.target);
-  if (!target) return fail(target.error());
-  spec->signature_scan = job::path_scanner(target->path);
+  auto session = job::TargetSession::open(o.target);
+  if (!session) return fail(session.error());
+  const device::Target* target = &session->target();
+  spec->signature_scan = session->scanner();
   std::optional<SigningContext> certify;
   if (o.certify) {
     auto prepared = prepare_signing(o.sign, o.out_dir.empty() ? std::string("certs") : o.out_dir);
@@ -120,17 +136,18 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
     if (!loaded) return fail(loaded.error());
     signer = std::move(*loaded);
   }
-  auto dev = device::open_block_device(target->path, device::OpenMode::read_only);
+  auto dev = session->open_read_only();
   if (!dev) return fail(dev.error());
   if (record && record->device.size_bytes != 0 && record->device.size_bytes != (*dev)->geometry().size_bytes)
     return fail(Error{ErrorKind::usage, 0,
                       fmt::format("{} is {} bytes but the record describes a {}-byte device", o.target,
                                   (*dev)->geometry().size_bytes, record->device.size_bytes)});
   // A record names one drive: refuse to "verify" a different one against it.
-  if (record && target->is_block && !record->device.serial.empty() && record->device.serial != target->info->serial)
+  if (record && (target->is_block || target->simulated) && !record->device.serial.empty() &&
+      record->device.serial != target->identity.serial)
     return fail(Error{ErrorKind::usage, 0,
                       fmt::format("{} has serial '{}' but the record is for serial '{}'", o.target,
-                                  target->info->serial, record->device.serial)});
+                                  target->identity.serial, record->device.serial)});
   auto plan = job::plan_job((*dev)->geometry(), *spec);
   if (!plan) return fail(plan.error());
 
@@ -150,7 +167,7 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
                           {"issued_at", now_utc()},
                           {"of_record", record ? record->record_id : ""},
                           {"target", o.target},
-                          {"device_serial", target->is_block ? target->info->serial : ""},
+                          {"device_serial", target->is_block || target->simulated ? target->identity.serial : ""},
                           {"verified_by", signer ? signer->subject : ""},
                           {"verification", certs::verify_report_to_json(rep)}};
     auto canon = certs::canonicalize(doc);
@@ -191,9 +208,11 @@ void register_verify(CLI::App& app, int& exit_code) {
       "from the recorded AES key and IV); with --verify sample the recorded seed is reused, so the\n"
       "same LBAs are read again. Read-only: never writes to the target. Exit codes: 0 passed,\n"
       "2 bad input, 4 read errors, 5 mismatches or signatures found, 130 interrupted.");
-  cmd->add_option("target", o->target, "block device or image file")->required();
+  cmd->add_option("target", o->target, "block device, image file, or sim:KIND?... (WIPEPROOF_ALLOW_SIM=1)")->required();
   cmd->add_option("--record", o->record_path, "a record written by `wipeproof wipe`");
-  cmd->add_option("--expect", o->expect, "expected content without a record: zero, one or hex bytes");
+  cmd->add_option("--expect", o->expect,
+                  "expected content without a record: zero, one, pattern:HEX, uniform (each block one byte value), "
+                  "random (noise), any (no recognisable content)");
   add_job_options(*cmd, o->job, false);
   cmd->add_option("--out", o->out_dir, "also write the report to DIR/verify-<id>.json (canonical JSON)");
   cmd->add_flag("--json", o->json, "JSON output");

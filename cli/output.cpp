@@ -46,6 +46,17 @@ std::string render_verify_text(const VerifyReport& v) {
                        v.plan->sample_count, v.plan->coverage_percent, v.plan->seed_hex);
   out += fmt::format("  blocks read: {} ({} at {}), mismatched blocks: {}\n", v.blocks_read, human_bytes(v.bytes_read),
                      rate(v.throughput_bytes_per_s), v.mismatched_blocks);
+  if (v.evidence) {
+    const EraseEvidence& e = *v.evidence;
+    out += fmt::format("  canaries: {} written before the erase, {} still readable{}\n", e.canaries_written,
+                       e.canaries_surviving.size(),
+                       e.canaries_surviving.empty() ? "" : fmt::format(" (first LBA {})", e.canaries_surviving.front()));
+    out += fmt::format("  fingerprints: {} blocks hashed before the erase, {} unchanged\n", e.fingerprinted_blocks,
+                       e.fingerprints_unchanged);
+    out += fmt::format("  expected result: {}\n", e.expected_result);
+    out += fmt::format("  media verification (NVMe EMVS): {}\n", e.media_verification_used ? "used" : "not used");
+    if (!e.media_inspected) out += "  MEDIA NOT INSPECTED: " + e.media_note + "\n";
+  }
   if (!v.first_mismatch_lbas.empty()) {
     std::string lbas;
     for (std::size_t i = 0; i < v.first_mismatch_lbas.size() && i < 8; ++i)

@@ -152,8 +152,11 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
       for (std::size_t b = 0; b * ss < data.size(); ++b) {
         auto block = data.subspan(b * ss, std::min<std::size_t>(ss, data.size() - b * ss));
         if ((block[0] == std::byte{0} || block[0] == std::byte{0xFF}) && uniform_bytes(block)) ++rep.uniform_blocks;
-        // "any": no expected content, so every block is searched for recognisable content.
-        if (expected.kind == PatternKind::any && !uniform_bytes(block)) {
+        // No exact expected content: every block is searched for recognisable content (a
+        // short HL7 message inside noise still leaves the block's histogram noise-like).
+        bool inexact = expected.kind == PatternKind::any || expected.kind == PatternKind::looks_random;
+        if (inexact && !uniform_bytes(block) &&
+            std::find(bad.begin(), bad.end(), static_cast<std::uint64_t>(b)) == bad.end()) {
           std::vector<ResidueHit> hits;
           verify::scan_block(block, first_lba + b, options.search, hits);
           if (!hits.empty()) bad.push_back(b);

@@ -175,6 +175,10 @@ Result<std::vector<PassPattern>> instantiate_passes(const MethodDefinition& meth
 
 std::string describe_pass(const PassPattern& p) {
   if (p.kind == PatternKind::random_stream) return "random (AES-128-CTR)";
+  if (p.kind == PatternKind::uniform) return "one repeated byte per block";
+  if (p.kind == PatternKind::looks_random) return "noise (no key: judged by byte statistics and residue scan)";
+  if (p.kind == PatternKind::any) return "no recognisable content";
+  if (p.bytes.empty()) return "changed since before the erase";
   std::string s = "0x";
   std::string h = to_hex(p.bytes);
   for (std::size_t i = 0; i < h.size(); i += 2) {
