@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "device/sim_block_device.hpp"
+#include "job/target_session.hpp"
 #include "job/wipe_job.hpp"
 
 using namespace wipeproof;
@@ -311,4 +312,115 @@ TEST_CASE("firmware job: TCG Opal PSID revert, right and wrong PSID", "[job][opa
   CHECK_FALSE(opal::validate_psid(""));
   CHECK_FALSE(opal::validate_psid(std::string(33, 'A')));
   CHECK_FALSE(opal::validate_psid("has space"));
+}
+
+// --- Simulated drives that lie (docs/testing.md): none may obtain "erased". ---------------------
+
+namespace {
+
+struct SimRun {
+  WipeRecord record;
+  std::string method;
+};
+
+/// What `wipeproof wipe TARGET --level LEVEL` does with the plan's first choice.
+SimRun run_sim(const std::string& text, wipe::Level level, VerifyMode mode = VerifyMode::sample) {
+  ::setenv("WIPEPROOF_ALLOW_SIM", "1", 1);
+  auto session = job::TargetSession::open(text);
+  REQUIRE(session);
+  job::ProbedDrive drive = session->probe();
+  wipe::Plan plan = wipe::plan_sanitization(drive.caps, level);
+  auto auth = device::authorize_wipe(session->target(), session->target().identity.serial);
+  REQUIRE(auth);
+  auto dev = session->open_for_wipe(*auth);
+  REQUIRE(dev);
+  job::JobSpec spec = spec_for("random", mode);
+  spec.signature_scan = session->scanner();
+  CancelToken cancel;
+  SimRun out;
+  out.method = plan.chosen.method;
+  if (job::is_firmware_method(plan.chosen.method)) {
+    job::OpenedPaths paths = session->paths_for(plan.chosen.method, "");
+    out.record = job::run_firmware_job(**dev, paths.transports, session->target(), drive, plan.chosen, plan, spec,
+                                       fast_options(), {}, cancel);
+  } else {
+    auto jp = job::plan_job((*dev)->geometry(), spec);
+    REQUIRE(jp);
+    out.record = job::run_job(**dev, session->target().identity, spec, *jp, {}, cancel);
+    job::describe_overwrite_choice(out.record, &plan, wipe::level_name(level));
+  }
+  REQUIRE(session->finish());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("lying drives: noop, skipped ranges and zero-read never give erased", "[job][sim][lies]") {
+  const char* kinds[] = {"ata-ssd", "ata-hdd", "nvme", "scsi"};
+  for (const char* kind : kinds) {
+    for (std::string lie : {"noop", "skip:2000-3000", "zero-read"}) {
+      std::string k = kind;
+      if (lie == "zero-read" && (k == "ata-hdd" || k == "scsi")) continue;  // refused: nothing to hide behind
+      for (std::string caps : {"", "&caps=-emvs"}) {
+        if (!caps.empty() && k != "nvme") continue;
+        std::string text = "sim:" + k + "?size=4M&lie=" + lie + caps;
+        SimRun r = run_sim(text, wipe::Level::purge);
+        INFO(text << " -> " << r.method << " -> " << outcome_name(r.record.outcome));
+        for (const auto& e : r.record.exceptions) INFO(e);
+        CHECK(job::is_firmware_method(r.method));
+        CHECK(r.record.choice.firmware_completed);  // the drive said it worked
+        CHECK(r.record.outcome != Outcome::erased);
+        REQUIRE(r.record.verification.evidence);
+        const EraseEvidence& e = *r.record.verification.evidence;
+        if (lie == "zero-read" && caps.empty() && k == "nvme") {
+          // EMVS lets the host read the media: the canaries are still there.
+          CHECK(e.media_verification_used);
+          CHECK(r.record.outcome == Outcome::not_erased);
+          CHECK_FALSE(e.canaries_surviving.empty());
+        } else if (lie == "zero-read") {
+          // Without media verification the zeros cannot be told from an erase: said plainly.
+          CHECK_FALSE(e.media_verification_used);
+          CHECK_FALSE(e.media_inspected);
+          CHECK(r.record.outcome == Outcome::erased_with_exceptions);
+        } else {
+          CHECK(r.record.outcome == Outcome::not_erased);
+          CHECK_FALSE(e.canaries_surviving.empty());
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("honest drives: crypto erase gives erased, block erase on flash says what it could not see", "[job][sim]") {
+  for (const char* text : {"sim:nvme?size=4M", "sim:ata-ssd?size=4M", "sim:scsi?size=4M"}) {
+    SimRun r = run_sim(text, wipe::Level::purge);
+    INFO(text << " -> " << r.method);
+    for (const auto& e : r.record.exceptions) INFO(e);
+    CHECK(r.record.choice.method_type == "crypto_erase");
+    CHECK(r.record.outcome == Outcome::erased);
+    CHECK(r.record.verification.evidence->media_inspected);
+    CHECK(r.record.choice.level == "purge");
+  }
+  // NVMe block erase with media verification: the reads reached the media, so zeroes prove it.
+  SimRun emvs = run_sim("sim:nvme?size=4M&caps=-crypto,-format-crypto", wipe::Level::purge);
+  CHECK(emvs.method == "nvme-sanitize-block");
+  CHECK(emvs.record.verification.evidence->media_verification_used);
+  CHECK(emvs.record.outcome == Outcome::erased);
+  // The state was left again: the last command is the exit (SANACT 5).
+  REQUIRE_FALSE(emvs.record.choice.commands.empty());
+  CHECK_THAT(emvs.record.choice.commands.back().parameters, Catch::Contains("exit media verification"));
+  // Spinning disks have no deallocation: a sanitize overwrite's zeroes are the media.
+  SimRun hdd = run_sim("sim:ata-hdd?size=4M", wipe::Level::purge);
+  CHECK(hdd.method == "ata-sanitize-overwrite");
+  CHECK(hdd.record.outcome == Outcome::erased);
+}
+
+TEST_CASE("remapped blocks: an overwrite records clear, and the old data stays where only the drive can see it",
+          "[job][sim][lies]") {
+  SimRun r = run_sim("sim:ata-hdd?size=4M&lie=remap:5&caps=-sanitize,-security", wipe::Level::purge);
+  CHECK(r.method == "overwrite");
+  CHECK(r.record.outcome == Outcome::erased);
+  CHECK(r.record.choice.level == "clear");
+  CHECK(r.record.choice.requested_level == "purge");
+  CHECK_FALSE(r.record.choice.shortfall.empty());
 }
