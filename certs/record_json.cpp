@@ -130,7 +130,8 @@ json record_to_json(const WipeRecord& r) {
                  {"firmware_commands", commands}, {"firmware_completed", c.firmware_completed},
                  {"firmware_failure", c.firmware_failure}, {"hidden_areas", c.hidden_areas},
                  {"sectors_before", c.sectors_before}, {"sectors_after", c.sectors_after},
-                 {"smart_before", c.smart_before}, {"smart_after", c.smart_after}};
+                 {"smart_before", c.smart_before}, {"smart_after", c.smart_after},
+                 {"retired_blocks", c.retired_blocks}};
   return {{"record_version", r.record_version},
           {"choice", choice},
           {"record_id", r.record_id},

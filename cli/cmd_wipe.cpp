@@ -69,6 +69,7 @@ WipeRecord run_planned(device::BlockDevice& dev, job::TargetSession& session, co
       rec.choice.why = candidate.why;
       job::enrich_identity(rec.device, drive);
       rec.choice.smart_before = drive.smart;
+      rec.choice.retired_blocks = drive.retired;
       return rec;
     }
     job::OpenedPaths paths = session.paths_for(candidate.method, o.psid);

@@ -180,6 +180,8 @@ struct SanitizationChoice {
   std::uint64_t sectors_after = 0;
   std::string hidden_areas;            ///< "not_checked", "none_found", "found", "removed"
   std::string smart_before;            ///< health summary before the job ("" = not available)
+  /// Blocks the drive reports retired ("" = not asked, "none reported", or what it said).
+  std::string retired_blocks;
   std::string smart_after;
 };
 

@@ -255,6 +255,12 @@ Result<std::unique_ptr<SimulatedDrive>> SimulatedDrive::open(const std::string& 
     if (!in.read(reinterpret_cast<char*>(d->media_->raw().data()), static_cast<std::streamsize>(size)))
       return sys_error("cannot read backing file " + spec.backing, errno ? errno : EIO);
   }
+  // remap:N: the drive's own counters admit the retired blocks, as a real drive's would.
+  if (spec.lies.remap) {
+    if (d->ata_) d->ata_->set_reallocated_sectors(spec.lies.remap);
+    if (d->nvme_) d->nvme_->set_available_spare(99);
+    if (d->scsi_) d->scsi_->set_grown_defects(static_cast<std::uint32_t>(spec.lies.remap));
+  }
   d->spec_ = std::move(spec);
   WP_RETURN_IF_ERROR(d->load_state());
   d->media_->set_lies(d->spec_.lies);

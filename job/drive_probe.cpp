@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "device/ata/ata_smart.hpp"
+#include "device/scsi/scsi_command.hpp"
 
 namespace wipeproof::job {
 
@@ -71,8 +72,26 @@ void probe_nvme(ProbedDrive& p, nvme::NvmeTransport& tr, std::uint32_t nsid) {
   }
   std::vector<std::byte> log(512);
   auto s = tr.admin(nvme::get_log_page(nvme::kLogSmart, 512), log);
-  if (s && s->ok()) p.nvme_smart = nvme::parse_smart_log(log);
+  if (s && s->ok()) {
+    p.nvme_smart = nvme::parse_smart_log(log);
+    // Available spare below 100 %: spare blocks have replaced retired ones (NVMe 2.0 5.16.1.3).
+    p.retired = p.nvme_smart->available_spare < 100
+                    ? fmt::format("NVMe available spare {} %: spare blocks stand in for retired ones",
+                                  p.nvme_smart->available_spare)
+                    : "none reported";
+  }
   p.smart = smart_summary(nullptr, &tr);
+}
+
+/// The grown defect list's length (READ DEFECT DATA (10)): blocks retired since manufacture.
+std::string scsi_retired(device::ScsiTransport& tr) {
+  auto cdb = scsi::read_defect_data_cdb(4);
+  std::array<std::byte, 4> h{};
+  auto r = tr.execute(cdb, h, device::DataDirection::from_device, 30000);
+  if (!r || r->status != 0) return "";
+  auto n = scsi::grown_defects(h);
+  if (!n) return "";
+  return *n ? fmt::format("SCSI grown defect list: {} blocks", *n) : "none reported";
 }
 
 void probe_scsi(ProbedDrive& p, device::ScsiTransport& tr) {
@@ -84,7 +103,10 @@ void probe_scsi(ProbedDrive& p, device::ScsiTransport& tr) {
       p.caps.scsi_sanitize_block = s->block;
       p.caps.scsi_sanitize_overwrite = s->overwrite;
       p.caps.scsi_format_unit = s->format_unit;
-      if (s->crypto || s->block || s->overwrite || s->format_unit) return;
+      if (s->crypto || s->block || s->overwrite || s->format_unit) {
+        p.retired = scsi_retired(tr);
+        return;
+      }
     }
     p.caps.ata_unreachable_reason =
         (p.caps.bus == "usb" ? "the USB bridge does not pass ATA PASS-THROUGH: " : "no ATA command path: ") +
@@ -95,7 +117,12 @@ void probe_scsi(ProbedDrive& p, device::ScsiTransport& tr) {
   p.caps.ata = *id;
   p.caps.rotational = id->rotational;
   p.hidden = wipe::ata_hidden_areas(tr, *id);
-  if (id->smart_supported) p.smart = smart_summary(&tr, nullptr);
+  if (id->smart_supported) {
+    p.smart = smart_summary(&tr, nullptr);
+    if (auto rep = ata::read_ata_smart(tr); rep)
+      p.retired = rep->bad_sectors > 0 ? fmt::format("ATA SMART: {} reallocated or pending sectors", rep->bad_sectors)
+                                       : "none reported";
+  }
 }
 
 }  // namespace

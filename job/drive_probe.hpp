@@ -20,6 +20,9 @@ struct ProbedDrive {
   std::optional<nvme::SmartLog> nvme_smart;
   std::vector<std::string> notes;            ///< what could not be asked, and why
   std::string smart;                         ///< health summary, "" when not available
+  /// Blocks the drive has retired (their old contents sit outside the LBA space): a description
+  /// such as "ATA SMART: 5 reallocated or pending sectors", "none reported", or "" = not asked.
+  std::string retired;
 };
 
 ProbedDrive probe_drive(const device::Target& target);

@@ -88,6 +88,7 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
   rec.device.direct_io = dev.direct_io();
   enrich_identity(rec.device, drive);
   rec.choice.smart_before = drive.smart;
+  rec.choice.retired_blocks = drive.retired;
   rec.method = {chosen.method, chosen.why, "planner (docs/methods.md, How wipeproof chooses)", 1, false};
   rec.verification.mode = VerifyMode::sample;
   fill_choice(rec.choice, chosen, plan);

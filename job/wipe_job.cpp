@@ -116,10 +116,22 @@ void decide_outcome(WipeRecord& rec) {
       if (!reported) ex.push_back(fmt::format("pass {}: not confirmed durable (no successful fdatasync)", p.index));
     }
   }
-  if (!rec.choice.method_type.empty() && rec.choice.method_type != "overwrite" &&
-      rec.choice.method_type != "verification_only" && !rec.choice.firmware_completed) {
+  // A firmware method by name: a sanitize overwrite has method_type "overwrite" too.
+  const std::string& cm = rec.choice.method;
+  bool firmware = !cm.empty() && cm != "overwrite" && cm != "verification-only";
+  if (firmware && !rec.choice.firmware_completed) {
     not_erased = true;
     ex.push_back("firmware sanitize did not complete: " + rec.choice.firmware_failure);
+  }
+  // Retired blocks keep their old contents outside the LBA space. A firmware sanitize is meant
+  // to reach them, but no read can show that it did (NVMe 2.0 Annex A: only accessible storage
+  // can be audited), so the drive's word is all there is: said as an exception.
+  if (firmware && rec.choice.firmware_completed && !rec.choice.retired_blocks.empty() &&
+      rec.choice.retired_blocks != "none reported") {
+    exceptions = true;
+    ex.push_back("the drive reports retired blocks (" + rec.choice.retired_blocks +
+                 "): their former contents are beyond the host's reach, and that the sanitize erased them cannot "
+                 "be verified");
   }
   // A purge request met only at Clear is not an erasure failure: the level and the reason are
   // recorded in choice (and the certificate's sanitization.level), not as an exception.

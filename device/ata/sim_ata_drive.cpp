@@ -142,7 +142,7 @@ Result<device::ScsiResult> SimAtaDrive::execute(std::span<const std::uint8_t> cd
         std::array<std::byte, 512> d{};
         d[0] = std::byte{0x10};
         struct Attr { std::uint8_t id, value; std::uint64_t raw; std::uint8_t threshold; };
-        const Attr attrs[] = {{5, 100, 0, 10}, {9, 99, 1234, 0}, {194, 65, 35, 0}};
+        const Attr attrs[] = {{5, 100, reallocated_, 10}, {9, 99, 1234, 0}, {194, 65, 35, 0}};
         for (std::size_t i = 0; i < 3; ++i) {
           std::size_t o = 2 + 12 * i;
           d[o] = static_cast<std::byte>(attrs[i].id);

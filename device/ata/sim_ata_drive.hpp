@@ -34,6 +34,8 @@ class SimAtaDrive final : public device::ScsiTransport {
   void not_an_ata_device() { not_ata_ = true; }               ///< a USB bridge without SAT
   /// A DCO hides sectors beyond native_sectors: DCO IDENTIFY reports `factory`, RESTORE exposes it.
   void set_dco_factory_sectors(std::uint64_t factory);
+  /// SMART attribute 5 (Reallocated Sectors Count) raw value.
+  void set_reallocated_sectors(std::uint64_t n) { reallocated_ = n; }
 
   std::vector<std::byte>& media() { return media_.raw(); }
   device::SimMedia& sim_media() { return media_; }
@@ -64,6 +66,7 @@ class SimAtaDrive final : public device::ScsiTransport {
   bool sanitize_fails_ = false, fixed_sense_ = false, not_ata_ = false;
   std::vector<std::uint8_t> commands_;
   std::uint32_t last_timeout_ms_ = 0;
+  std::uint64_t reallocated_ = 0;
 };
 
 }  // namespace wipeproof::ata

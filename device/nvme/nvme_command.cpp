@@ -109,6 +109,7 @@ SmartLog parse_smart_log(std::span<const std::byte> d) {
   if (d.size() < 6) return s;
   s.critical_warning = std::to_integer<std::uint8_t>(d[0]);
   s.temperature_k = le16(d, 1);
+  s.available_spare = std::to_integer<std::uint8_t>(d[3]);
   s.percent_used = std::to_integer<std::uint8_t>(d[5]);
   return s;
 }

@@ -104,6 +104,7 @@ SanitizeLog parse_sanitize_log(std::span<const std::byte> data);  ///< 512 bytes
 
 struct SmartLog {
   std::uint8_t critical_warning = 0;
+  std::uint8_t available_spare = 100;  ///< percent of spare capacity left; < 100: blocks retired
   std::uint8_t percent_used = 0;
   std::uint16_t temperature_k = 0;
 };

@@ -126,6 +126,8 @@ Result<NvmeCompletion> SimNvmeDrive::admin(NvmeCommand cmd, std::span<std::byte>
       }
       if (lid == kLogSmart) {
         put(data, 1, 310, 2);  // 37 C
+        put(data, 3, available_spare_, 1);
+        put(data, 4, 10, 1);  // available spare threshold
         return NvmeCompletion{0, 0};
       }
       return NvmeCompletion{kInvalidField, 0};

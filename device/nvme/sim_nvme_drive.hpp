@@ -18,6 +18,7 @@ class SimNvmeDrive final : public NvmeTransport {
   void set_sanitize_polls(int polls) { polls_ = polls; }
   void fail_next_sanitize() { fail_ = true; }
   void ignore_ses() { ignore_ses_ = true; }  ///< QEMU 7.2: zeroes whatever SES says
+  void set_available_spare(std::uint8_t percent) { available_spare_ = percent; }  ///< retired blocks
   std::vector<std::byte>& media() { return media_.raw(); }
   bool in_media_verification() const { return verifying_; }
   device::SimMedia& sim_media() { return media_; }
@@ -30,7 +31,8 @@ class SimNvmeDrive final : public NvmeTransport {
   device::SimMedia media_;
   int polls_ = 3, polls_left_ = 0;
   bool fail_ = false, ignore_ses_ = false;
-  bool verifying_ = false;  ///< in the Media Verification state (EMVS)
+  bool verifying_ = false;
+  std::uint8_t available_spare_ = 100;  ///< in the Media Verification state (EMVS)
   std::uint16_t sstat_ = 0;  ///< 0 never sanitized
   SanitizeAction pending_ = SanitizeAction::block_erase;
   std::uint32_t pattern_ = 0, scdw10_ = 0;

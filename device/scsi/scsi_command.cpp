@@ -35,6 +35,16 @@ std::array<std::uint8_t, 12> rsoc_cdb_opcode(std::uint8_t op, std::uint32_t allo
 
 bool rsoc_supported(const std::vector<std::uint8_t>& r) { return r.size() >= 2 && (r[1] & 0x07) == 0x03; }
 
+std::array<std::uint8_t, 10> read_defect_data_cdb(std::uint16_t alloc) {
+  return {0x37, 0, 0x08, 0, 0, 0, 0, static_cast<std::uint8_t>(alloc >> 8), static_cast<std::uint8_t>(alloc), 0};
+}
+
+std::optional<std::uint32_t> grown_defects(std::span<const std::byte> h) {
+  if (h.size() < 4 || !(std::to_integer<unsigned>(h[1]) & 0x08)) return std::nullopt;
+  unsigned bytes = std::to_integer<unsigned>(h[2]) << 8 | std::to_integer<unsigned>(h[3]);
+  return bytes / 4;
+}
+
 std::array<std::uint8_t, 6> format_unit_cdb() { return {0x04, 0x10, 0, 0, 0, 0}; }
 std::array<std::uint8_t, 8> format_unit_security_initialize_parameters() { return {0, 0x88, 0, 0, 0x20, 0, 0, 0}; }
 
@@ -109,6 +119,12 @@ Result<device::ScsiResult> SimScsiDrive::execute(std::span<const std::uint8_t> c
         s = sense(failed_ ? 0x03 : 0x00, failed_ ? 0x31 : 0x00, failed_ ? 0x03 : 0x00);
       }
       std::memcpy(data.data(), s.sense.data(), std::min(data.size(), s.sense.size()));
+      return device::ScsiResult{};
+    }
+    case 0x37: {  // READ DEFECT DATA (10): the header only, grown list, short block format
+      std::array<std::byte, 4> h{std::byte{0}, std::byte{0x08}, static_cast<std::byte>((grown_defects_ * 4) >> 8),
+                                 static_cast<std::byte>(grown_defects_ * 4)};
+      std::memcpy(data.data(), h.data(), std::min(data.size(), h.size()));
       return device::ScsiResult{};
     }
     case 0x04: {

@@ -4,6 +4,8 @@
 // SAS drive that decodes them.
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "device/sim_media.hpp"
@@ -28,6 +30,12 @@ bool rsoc_supported(const std::vector<std::uint8_t>& reply);
 /// FORMAT UNIT with FMTDATA and a short header FOV|IP + an initialization pattern descriptor with SI
 /// (security initialize: overwrite every sector including reallocated ones), as sg_format does.
 std::array<std::uint8_t, 6> format_unit_cdb();
+/// READ DEFECT DATA (10) (SBC-4 5.13), grown list only (REQ_GLIST), short block format; the
+/// 4-byte header answers how many blocks the drive has retired since manufacture.
+std::array<std::uint8_t, 10> read_defect_data_cdb(std::uint16_t alloc);
+/// Entries in the grown defect list from the READ DEFECT DATA (10) header (short block: 4 bytes
+/// each); nothing when the drive did not mark the grown list valid (GLISTV, byte 1 bit 3).
+std::optional<std::uint32_t> grown_defects(std::span<const std::byte> header);
 std::array<std::uint8_t, 8> format_unit_security_initialize_parameters();
 
 class SimScsiDrive final : public device::ScsiTransport {
@@ -37,6 +45,7 @@ class SimScsiDrive final : public device::ScsiTransport {
                                      device::DataDirection dir, std::uint32_t timeout_ms) override;
   void set_polls(int polls) { polls_ = polls; }
   void fail_next() { fail_ = true; }
+  void set_grown_defects(std::uint32_t n) { grown_defects_ = n; }
   std::vector<std::byte>& media() { return media_.raw(); }
   device::SimMedia& sim_media() { return media_; }
 
@@ -47,6 +56,7 @@ class SimScsiDrive final : public device::ScsiTransport {
   bool running_ = false, failed_ = false, fail_ = false;
   SanitizeAction pending_ = SanitizeAction::block_erase;
   std::vector<std::uint8_t> pattern_;
+  std::uint32_t grown_defects_ = 0;
 };
 
 }  // namespace wipeproof::scsi

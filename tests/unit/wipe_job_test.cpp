@@ -424,3 +424,23 @@ TEST_CASE("remapped blocks: an overwrite records clear, and the old data stays w
   CHECK(r.record.choice.requested_level == "purge");
   CHECK_FALSE(r.record.choice.shortfall.empty());
 }
+
+TEST_CASE("remapped blocks: a firmware erase cannot be shown to reach them, and the record says so",
+          "[job][sim][lies]") {
+  for (const char* text : {"sim:ata-hdd?size=4M&lie=remap:5", "sim:ata-ssd?size=4M&lie=remap:5",
+                           "sim:nvme?size=4M&lie=remap:5", "sim:scsi?size=4M&lie=remap:5"}) {
+    SimRun r = run_sim(text, wipe::Level::purge);
+    INFO(text << " -> " << r.method << " -> " << outcome_name(r.record.outcome));
+    CHECK(job::is_firmware_method(r.method));
+    CHECK(r.record.outcome == Outcome::erased_with_exceptions);
+    CHECK_FALSE(r.record.choice.retired_blocks.empty());
+    CHECK(r.record.choice.retired_blocks != "none reported");
+    bool said = false;
+    for (const auto& e : r.record.exceptions) said = said || e.find("retired blocks") != std::string::npos;
+    CHECK(said);
+  }
+  // An honest drive's counters say none, and nothing is added.
+  SimRun honest = run_sim("sim:scsi?size=4M", wipe::Level::purge);
+  CHECK(honest.record.choice.retired_blocks == "none reported");
+  CHECK(honest.record.outcome == Outcome::erased);
+}
