@@ -37,7 +37,10 @@ json areas_not_addressed(const DeviceIdentity& d) {
 
 json areas_not_addressed(const WipeRecord& r) {
   const DeviceIdentity& d = r.device;
-  if (r.choice.method_type.empty() || r.choice.method_type == "overwrite") {
+  // By method name: a firmware sanitize overwrite has method_type "overwrite" but reaches the
+  // whole media; a host overwrite or a verification of someone else's erase does not.
+  const std::string& m = r.choice.method;
+  if (m.empty() || m == "overwrite" || m == "verification-only") {
     json a = areas_not_addressed(d);
     if (!r.choice.hidden_areas.empty() && r.choice.hidden_areas != "not_checked" && !a.empty()) a.erase(a.size() - 1);
     return a;
