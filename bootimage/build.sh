@@ -37,6 +37,7 @@ case "$AUTO" in ""|clear|purge) ;; *) echo "bootimage: --auto must be clear or p
 case "$DATA_MB" in *[!0-9]*|"") echo "bootimage: --data-size takes MiB (a number)" >&2; exit 2 ;; esac
 [ "$DATA_MB" -ge 16 ] || { echo "bootimage: --data-size must be at least 16 (MiB)" >&2; exit 2; }
 [ -x "$WP" ] || die "no wipeproof binary at $WP (build first, or --wipeproof BINARY)"
+WP=$(cd "$(dirname "$WP")" && pwd)/$(basename "$WP")
 if [ -n "$KEYS" ]; then
   [ -f "$KEYS/signer.key" ] && [ -f "$KEYS/signer.pem" ] || die "$KEYS has no signer.key/signer.pem (wipeproof keys init|issue)"
 fi
@@ -47,7 +48,7 @@ done
 [ -f /usr/lib/grub/i386-pc/boot_hybrid.img ] || die "grub-pc-bin is missing"
 [ -d /usr/lib/grub/x86_64-efi ] || die "grub-efi-amd64-bin is missing"
 BUSYBOX=/bin/busybox
-file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || die "$BUSYBOX is not the static busybox (busybox-static)"
+ldd "$BUSYBOX" 2>&1 | grep -q "not a dynamic executable" || die "$BUSYBOX is not the static busybox (busybox-static)"
 
 # Every timestamp in the image comes from here: the last commit, unless given.
 : "${SOURCE_DATE_EPOCH:=$(git -C "$TOP" log -1 --format=%ct 2>/dev/null || echo 1767225600)}"
@@ -61,6 +62,8 @@ step() { echo "bootimage: $*"; }
 
 # --- 1. kernel ---------------------------------------------------------------------------------
 step "kernel (Debian linux-image-amd64, apt-get download + dpkg -x)"
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)  # modprobe -d needs an absolute path
 KVER=$("$HERE/fetch_kernel.sh" "$CACHE")
 KROOT="$CACHE/$KVER"
 
@@ -83,7 +86,12 @@ nls_iso8859_1 nls_utf8 nls_ascii virtio_blk virtio_pci virtio_scsi"
 : >"$R/etc/modules"
 for m in $MODULES; do
   modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" 2>/dev/null | sed -n 's/^insmod \([^ ]*\).*/\1/p' >"$W/deps" || true
-  [ -s "$W/deps" ] || { echo "$m" | grep -q . && grep -qw "$m" "$KROOT/lib/modules/$KVER/modules.builtin" 2>/dev/null && continue; }
+  if [ ! -s "$W/deps" ]; then
+    # Built into the kernel (modules.builtin names files with '-' or '_'), or an error.
+    pat=$(echo "$m" | sed 's/[-_]/[-_]/g')
+    grep -q "/$pat\.ko" "$KROOT/lib/modules/$KVER/modules.builtin" 2>/dev/null && continue
+    die "kernel module $m not found in $KVER"
+  fi
   while read -r ko; do
     rel=${ko#"$KROOT/lib/modules/$KVER/"}
     rel=${rel#/}

@@ -14,18 +14,9 @@ TMP=$(mktemp -d /tmp/wipeproof-vm.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$TMP/console.log" ] && tail -40 "$TMP/console.log" >&2; exit 1; }
 
-# --- the kernel: Debian's current linux-image-amd64, cached ---------------------------------
-mkdir -p "$CACHE"
-KPKG=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: \(linux-image-[0-9].*\)/\1/p' | head -1)
-[ -n "$KPKG" ] || fail "cannot find Debian's kernel package name"
-KVER=${KPKG#linux-image-}
-if [ ! -f "$CACHE/$KVER/boot/vmlinuz-$KVER" ]; then
-  (cd "$CACHE" && apt-get download "$KPKG" >/dev/null 2>&1) || fail "apt-get download $KPKG"
-  rm -rf "$CACHE/$KVER"
-  dpkg -x "$CACHE"/"$KPKG"_*.deb "$CACHE/$KVER"
-  depmod -b "$CACHE/$KVER" "$KVER"
-  rm -f "$CACHE"/"$KPKG"_*.deb
-fi
+# --- the kernel: Debian's current linux-image-amd64, cached (bootimage/fetch_kernel.sh) ------
+KVER=$("$HERE/../../bootimage/fetch_kernel.sh" "$CACHE") || fail "cannot fetch Debian's kernel"
+KPKG=linux-image-$KVER
 KDIR="$CACHE/$KVER/lib/modules/$KVER/kernel"
 
 # --- the initramfs ----------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+#!/bin/sh
+# The boot image, end to end under QEMU/TCG (issue 6):
+#  1. bootimage/build.sh twice with the same inputs -> the same SHA-256;
+#  2. the image as a USB stick (-device usb-storage), BIOS (SeaBIOS) and UEFI (OVMF), unattended
+#     purge, with an NVMe and an IDE/AHCI disk full of 0xA5: afterwards no 0xA5 run is left on
+#     either disk, the WIPEPROOF partition holds one certificate per disk, each verifies with
+#     openssl cms against the organisation CA and names the system-partition hash, and the
+#     stick's system and EFI partitions are byte-for-byte untouched;
+#  3. the technician menu driven over the serial console by expect, wiping one disk.
+# Usage: tests/vm/bootimage.sh WIPEPROOF_BINARY
+set -eu
+WP=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$(dirname "$HERE")")
+CACHE=${WIPEPROOF_VM_CACHE:-$(dirname "$WP")/vm-cache}
+TMP=$(mktemp -d /tmp/wipeproof-bootimage-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; for l in "$TMP"/serial-*.log; do [ -f "$l" ] && { echo "--- $l" >&2; tail -c 3000 "$l" >&2; }; done; exit 1; }
+ok() { echo "ok: $*"; }
+
+"$WP" keys init --dir "$TMP/keys" --organisation "Test Hospital" --signer "stick-1" >/dev/null
+cat >"$TMP/site.toml" <<'TOML'
+station_id = "usb-stick-1"
+[organisation]
+name = "Test Hospital"
+[operator]
+name = "Unattended Station"
+TOML
+
+# --- 1. reproducible ------------------------------------------------------------------------
+B="$TOP/bootimage/build.sh"
+"$B" --out "$TMP/a.img" --keys "$TMP/keys" --site "$TMP/site.toml" --auto purge --wipeproof "$WP" --cache "$CACHE" \
+  >"$TMP/build-a.log" 2>&1 || { cat "$TMP/build-a.log"; fail "build failed"; }
+"$B" --out "$TMP/b.img" --keys "$TMP/keys" --site "$TMP/site.toml" --auto purge --wipeproof "$WP" --cache "$CACHE" \
+  >"$TMP/build-b.log" 2>&1 || { cat "$TMP/build-b.log"; fail "second build failed"; }
+A=$(sha256sum "$TMP/a.img" | cut -d' ' -f1)
+[ "$A" = "$(sha256sum "$TMP/b.img" | cut -d' ' -f1)" ] || fail "two builds from the same inputs differ"
+ok "two builds give the same SHA-256 ($A)"
+SYS=$(sed -n 's/^\([0-9a-f]*\)  system-partition.*/\1/p' "$TMP/a.img.sha256")
+[ ${#SYS} -eq 64 ] || fail "no system hash in a.img.sha256"
+rm "$TMP/b.img"
+P3=$(sfdisk -d "$TMP/a.img" | sed -n 's/.*3 : start= *\([0-9]*\),.*/\1/p')
+[ -n "$P3" ] || fail "no third partition"
+head -c $((P3 * 512)) "$TMP/a.img" | sha256sum | cut -d' ' -f1 >"$TMP/system-before"
+
+disks() {
+  head -c 16777216 /dev/zero | tr '\0' '\245' >"$TMP/nvme.img"
+  cp "$TMP/nvme.img" "$TMP/ide.img"
+}
+A5RUN=$(head -c 64 /dev/zero | tr '\0' '\245')
+
+# --- 2. unattended, BIOS and UEFI -----------------------------------------------------------
+boot() {  # boot MODE: runs the stick until it powers off
+  mode=$1
+  cp "$TMP/a.img" "$TMP/stick.img"
+  disks
+  fw=""
+  if [ "$mode" = uefi ]; then
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$TMP/vars.fd"
+    fw="-machine q35 -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+        -drive if=pflash,format=raw,file=$TMP/vars.fd"
+  fi
+  # shellcheck disable=SC2086
+  timeout 300 qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -display none -monitor none -no-reboot $fw \
+    -serial "file:$TMP/serial-$mode.log" \
+    -drive "if=none,id=stick,format=raw,file=$TMP/stick.img" -device qemu-xhci -device usb-storage,drive=stick,bootindex=0 \
+    -drive "file=$TMP/nvme.img,if=none,id=n0,format=raw" -device nvme,serial=NVME0001,drive=n0 \
+    -drive "file=$TMP/ide.img,if=none,id=i0,format=raw" -device ide-hd,drive=i0,bus=ide.0,serial=IDE0001 ||
+    fail "$mode: qemu failed or timed out"
+  grep -a -q "wipeproof: done; powering off" "$TMP/serial-$mode.log" || fail "$mode: the unattended run did not finish"
+  for d in nvme ide; do
+    if grep -a -q "$A5RUN" "$TMP/$d.img"; then fail "$mode: the $d disk still holds the 0xA5 pattern"; fi
+  done
+  ok "$mode: both disks hold no run of the old pattern"
+  rm -rf "$TMP/out" && mkdir -p "$TMP/out"
+  mcopy -s -n -i "$TMP/stick.img@@$((P3 * 512))" ::certs "$TMP/out/" || fail "$mode: cannot read the WIPEPROOF partition"
+  n=$(ls "$TMP"/out/certs/*.json | wc -l)
+  [ "$n" -eq 2 ] || fail "$mode: expected 2 certificates, found $n"
+  for c in "$TMP"/out/certs/*.json; do
+    openssl cms -verify -binary -inform DER -in "${c%.json}.p7s" -content "$c" -CAfile "$TMP/keys/org-ca.pem" \
+      -purpose any -out /dev/null 2>/dev/null || fail "$mode: openssl rejects $(basename "$c")"
+    grep -q "\"boot_image_sha256\":\"$SYS\"" "$c" || fail "$mode: $(basename "$c") does not name the image hash $SYS"
+  done
+  grep -l '"serial":"NVME0001"' "$TMP"/out/certs/*.json >/dev/null || fail "$mode: no certificate for the NVMe disk"
+  grep -l '"serial":"IDE0001"' "$TMP"/out/certs/*.json >/dev/null || fail "$mode: no certificate for the IDE disk"
+  grep -l 'QEMU\|usb' "$TMP"/out/certs/*.json | xargs grep -l '"serial":"stick' >/dev/null 2>&1 && fail "$mode: the stick was wiped"
+  ok "$mode: 2 certificates on the stick, verified by openssl, naming image $SYS"
+  [ "$(head -c $((P3 * 512)) "$TMP/stick.img" | sha256sum | cut -d' ' -f1)" = "$(cat "$TMP/system-before")" ] ||
+    fail "$mode: the stick's system or EFI partition changed"
+  ok "$mode: the stick's system and EFI partitions are untouched"
+}
+boot bios
+if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ]; then boot uefi; else echo "note: OVMF not installed, UEFI boot skipped"; fi
+
+# --- 3. the technician menu over the serial console -------------------------------------------
+# Entry 2 of the same image starts the menu instead of the unattended run.
+cp "$TMP/a.img" "$TMP/stick.img"
+disks
+TMP="$TMP" expect -f "$HERE/bootimage_menu.exp" >"$TMP/serial-menu.log" 2>&1 || fail "serial menu session failed"
+if grep -a -q "$A5RUN" "$TMP/ide.img"; then fail "menu: the selected disk still holds the pattern"; fi
+ok "menu over the serial console: one disk selected, confirmed by count, wiped, certificate written"
+echo "ok: boot image tests passed"
