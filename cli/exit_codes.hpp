@@ -15,6 +15,7 @@ enum ExitCode : int {
   kExitTampered = 6,      ///< cert/ledger verify: content or signature altered, chain broken
   kExitUntrusted = 7,     ///< cert verify: intact, but the signer (or TSA) is not trusted
   kExitMalformed = 8,     ///< cert verify: not a certificate, truncated or garbage input
+  kExitPowerOff = 9,      ///< tui: the technician chose "power off" (the boot image's init acts on it)
   kExitInterrupted = 130, ///< SIGINT/SIGTERM (outcome interrupted)
 };
 
