@@ -118,7 +118,13 @@ cat >"$R/etc/fonts/fonts.conf" <<'CONF'
 CONF
 cp "$HERE/init.sh" "$R/init"
 cp "$HERE/menu.sh" "$R/usr/bin/wipeproof-menu"
-chmod 0755 "$R/init" "$R/usr/bin/wipeproof-menu"
+cp "$HERE/session.sh" "$R/usr/bin/wipeproof-session"
+chmod 0755 "$R/init" "$R/usr/bin/wipeproof-menu" "$R/usr/bin/wipeproof-session"
+# Terminal descriptions for the ncurses screen: the Linux console, serial terminals, xterm.
+for t in l/linux v/vt100 v/vt220 x/xterm d/dumb; do
+  mkdir -p "$R/lib/terminfo/$(dirname "$t")"
+  cp "/lib/terminfo/$t" "$R/lib/terminfo/$t"
+done
 echo "$KVER" >"$R/etc/wipeproof-kernel"
 # Reproducible archive: sorted names, one timestamp, root ownership, no gzip name/time.
 find "$R" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +

@@ -85,4 +85,4 @@ cp "$LOG" /wp/logs/boot.log 2>/dev/null
 if [ -n "$AUTO" ]; then
   say "wipeproof.auto=$AUTO needs wipeproof.confirm=all for the unattended mode; starting the menu"
 fi
-exec setsid cttyhack /usr/bin/wipeproof-menu
+exec setsid cttyhack /usr/bin/wipeproof-session

@@ -1,6 +1,6 @@
 #!/bin/sh
-# The technician's menu on the boot image (a plain-terminal fallback until the ncurses TUI of
-# issue 6 lands): lists the drives with their plan, takes the selection and the operator's name,
+# The plain technician's menu on the boot image, for terminals the ncurses screen (`wipeproof
+# tui`) cannot drive: lists the drives with their plan, takes the selection and the operator's name,
 # asks for the number of drives as confirmation, wipes them in parallel and lists the results.
 export PATH=/bin:/sbin:/usr/bin HOME=/tmp FONTCONFIG_FILE=/etc/fonts/fonts.conf
 LEVEL=purge
@@ -33,7 +33,7 @@ while true; do
   echo "Enter drive numbers to wipe (e.g. '1 3', 'all'), 'l' to toggle level (now: $LEVEL), 's' for a shell, 'p' to power off:"
   read -r sel || exit 0
   case "$sel" in
-    p) sync; poweroff -f ;;
+    p) sync; umount /wp 2>/dev/null; poweroff -f ;;
     s) sh; continue ;;
     l) [ "$LEVEL" = purge ] && LEVEL=clear || LEVEL=purge; continue ;;
     all) sel=$(seq 1 $i) ;;

@@ -89,9 +89,9 @@ void draw(const TuiModel& m) {
     for (std::size_t i = 0; i < m.drives().size() && y < rows - 6; ++i) {
       const TuiDrive& d = m.drives()[i];
       if (i == m.cursor() && m.screen() == TuiScreen::select) attron(A_REVERSE);
-      mvprintw(y++, 0, "%s %s  %-8s %-24.24s serial %-20.20s %9s %-5s", m.selected(i) ? "[x]" : "[ ]",
-               std::to_string(i + 1).c_str(), d.name.c_str(), d.model.c_str(), d.serial.c_str(), d.size.c_str(),
-               d.bus.c_str());
+      std::string row = fmt::format("{} {:>2} {:<8} {:<20.20} serial {:<16.16} {:>9} {}", m.selected(i) ? "[x]" : "[ ]",
+                                    i + 1, d.name, d.model, d.serial, d.size, d.bus);
+      mvprintw(y++, 0, "%.*s", std::max(0, cols - 1), row.c_str());
       attroff(A_REVERSE);
       std::string info = d.refused.empty() ? "plan: " + d.plan + "  " + d.health : "NOT AVAILABLE: " + d.refused;
       mvprintw(y++, 6, "%.*s", std::max(0, cols - 7), info.c_str());
@@ -109,16 +109,18 @@ void draw(const TuiModel& m) {
     mvprintw(y++, 0, "%s", m.screen() == TuiScreen::running ? "Wiping (each drive in its own process):"
                                                             : "Results (certificates on the WIPEPROOF partition):");
     for (const TuiJob& j : m.jobs()) {
+      if (y >= rows - 4) break;
       const TuiDrive& d = m.drives()[j.drive];
-      mvprintw(y++, 0, "%-8s %-20.20s %s", d.name.c_str(), d.serial.c_str(),
-               j.finished ? "" : TuiModel::progress_line(j, std::max(10, cols - 60)).c_str());
-      if (j.finished) {
-        std::string r = j.outcome.empty() ? "FAILED: " + j.error : "outcome: " + j.outcome;
-        mvprintw(y - 1, 31, "%s", r.c_str());
-        if (!j.certificate.empty())
-          mvprintw(y++, 9, "certificate: %.*s", std::max(0, cols - 23),
-                   std::filesystem::path(j.certificate).filename().c_str());
-      }
+      std::string state = !j.finished        ? ""
+                          : j.outcome.empty() ? "FAILED: " + j.error
+                                              : "outcome: " + j.outcome;
+      mvprintw(y++, 0, "%-8s serial %-16.16s %.*s", d.name.c_str(), d.serial.c_str(), std::max(0, cols - 34),
+               state.c_str());
+      // The progress line is about 48 columns plus the bar: it gets a line of its own.
+      std::string detail = !j.finished ? TuiModel::progress_line(j, std::clamp(cols - 52, 10, 40))
+                           : j.certificate.empty() ? std::string{}
+                                                   : "certificate: " + std::filesystem::path(j.certificate).filename().string();
+      mvprintw(y++, 2, "%.*s", std::max(0, cols - 3), detail.c_str());
     }
     if (m.screen() == TuiScreen::results) mvprintw(rows - 3, 0, "p power off  q quit");
   }

@@ -98,5 +98,12 @@ cp "$TMP/a.img" "$TMP/stick.img"
 disks
 TMP="$TMP" expect -f "$HERE/bootimage_menu.exp" >"$TMP/serial-menu.log" 2>&1 || fail "serial menu session failed"
 if grep -a -q "$A5RUN" "$TMP/ide.img"; then fail "menu: the selected disk still holds the pattern"; fi
-ok "menu over the serial console: one disk selected, confirmed by count, wiped, certificate written"
+rm -rf "$TMP/out" && mkdir -p "$TMP/out"
+mcopy -s -n -i "$TMP/stick.img@@$((P3 * 512))" ::certs "$TMP/out/" || fail "menu: cannot read the WIPEPROOF partition"
+[ "$(ls "$TMP"/out/certs/*.json | wc -l)" -eq 1 ] || fail "menu: expected one certificate"
+c=$(ls "$TMP"/out/certs/*.json)
+openssl cms -verify -binary -inform DER -in "${c%.json}.p7s" -content "$c" -CAfile "$TMP/keys/org-ca.pem" \
+  -purpose any -out /dev/null 2>/dev/null || fail "menu: openssl rejects the certificate"
+grep -q '"name":"Ada Technician"' "$c" || fail "menu: the certificate does not name the operator typed in"
+ok "technician screen over the serial console: one disk selected, confirmed by count, wiped, certificate shown"
 echo "ok: boot image tests passed"
