@@ -58,5 +58,6 @@ void register_devices(CLI::App& app, int& exit_code);
 void register_methods(CLI::App& app, int& exit_code);
 void register_demo(CLI::App& app, int& exit_code);
 void register_tui(CLI::App& app, int& exit_code);
+void register_upload(CLI::App& app, int& exit_code);
 
 }  // namespace wipeproof::cli
