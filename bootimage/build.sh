@@ -7,11 +7,12 @@
 # same bytes. docs/bootimage.md explains every step.
 #
 # Usage: bootimage/build.sh --out IMG [--keys DIR] [--site FILE] [--auto clear|purge]
+#                           [--station URL --station-cert PEM]
 #                           [--wipeproof BINARY] [--cache DIR] [--data-size MiB]
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$HERE")
-OUT="" KEYS="" SITE="" AUTO="" WP="$TOP/build/wipeproof" CACHE="$TOP/build/boot-cache" DATA_MB=64
+OUT="" KEYS="" SITE="" AUTO="" STATION="" STATION_CERT="" WP="$TOP/build/wipeproof" CACHE="$TOP/build/boot-cache" DATA_MB=64
 
 usage() {
   sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
@@ -25,6 +26,8 @@ while [ $# -gt 0 ]; do
     --keys) need_arg "$@"; KEYS=$2; shift 2 ;;
     --site) need_arg "$@"; SITE=$2; shift 2 ;;
     --auto) need_arg "$@"; AUTO=$2; shift 2 ;;
+    --station) need_arg "$@"; STATION=$2; shift 2 ;;
+    --station-cert) need_arg "$@"; STATION_CERT=$2; shift 2 ;;
     --wipeproof) need_arg "$@"; WP=$2; shift 2 ;;
     --cache) need_arg "$@"; CACHE=$2; shift 2 ;;
     --data-size) need_arg "$@"; DATA_MB=$2; shift 2 ;;
@@ -42,6 +45,11 @@ if [ -n "$KEYS" ]; then
   [ -f "$KEYS/signer.key" ] && [ -f "$KEYS/signer.pem" ] || die "$KEYS has no signer.key/signer.pem (wipeproof keys init|issue)"
 fi
 [ -z "$SITE" ] || [ -f "$SITE" ] || die "site file $SITE not found"
+if [ -n "$STATION" ] || [ -n "$STATION_CERT" ]; then
+  [ -n "$STATION" ] && [ -n "$STATION_CERT" ] || { echo "bootimage: --station and --station-cert go together" >&2; exit 2; }
+  case "$STATION" in https://*) ;; *) echo "bootimage: --station must be an https:// URL" >&2; exit 2 ;; esac
+  openssl x509 -in "$STATION_CERT" -noout 2>/dev/null || die "$STATION_CERT is not a PEM certificate"
+fi
 for t in grub-mkimage xorriso mkfs.fat mcopy mmd cpio gzip depmod modprobe strip sha256sum sfdisk; do
   command -v "$t" >/dev/null || die "$t is missing (scripts/setup.sh installs it)"
 done
@@ -83,6 +91,8 @@ done
 # Kernel modules with their dependencies, in load order (modprobe --show-depends).
 MODULES="nvme ahci ata_piix sd_mod sg sr_mod usb_storage uas xhci_pci ehci_pci uhci_hcd ohci_pci vfat nls_cp437
 nls_iso8859_1 nls_utf8 nls_ascii virtio_blk virtio_pci virtio_scsi"
+# Network, only for uploading certificates to a station (--station): common wired NICs + raw sockets.
+[ -z "$STATION" ] || MODULES="$MODULES af_packet e1000 e1000e igb r8169 tg3 virtio_net"
 : >"$R/etc/modules"
 for m in $MODULES; do
   modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" 2>/dev/null | sed -n 's/^insmod \([^ ]*\).*/\1/p' >"$W/deps" || true
@@ -119,6 +129,11 @@ CONF
 cp "$HERE/init.sh" "$R/init"
 cp "$HERE/menu.sh" "$R/usr/bin/wipeproof-menu"
 cp "$HERE/session.sh" "$R/usr/bin/wipeproof-session"
+mkdir -p "$R/usr/share/udhcpc"
+cp "$HERE/udhcpc.script" "$R/usr/share/udhcpc/default.script"
+cp "$HERE/upload.sh" "$R/usr/bin/wipeproof-upload"
+chmod 0755 "$R/usr/bin/wipeproof-upload"
+chmod 0755 "$R/usr/share/udhcpc/default.script"
 chmod 0755 "$R/init" "$R/usr/bin/wipeproof-menu" "$R/usr/bin/wipeproof-session"
 # Terminal descriptions for the ncurses screen: the Linux console, serial terminals, xterm.
 for t in l/linux v/vt100 v/vt220 x/xterm d/dumb; do
@@ -197,6 +212,11 @@ wipeproof data partition.
 See docs/bootimage.md.
 TXT
 [ -z "$SITE" ] || cp "$SITE" "$D/site.toml"
+if [ -n "$STATION" ]; then
+  # Where certificates go, and the one server certificate trusted for it (pinning). Not secret.
+  echo "$STATION" >"$D/station.url"
+  cp "$STATION_CERT" "$D/station.pem"
+fi
 if [ -n "$KEYS" ]; then
   # The signer's key and certificate, and the CA certificate for the chain; never the CA's
   # private key (a lost stick must not let anyone issue signers).

@@ -74,6 +74,7 @@ if [ -n "$AUTO" ] && [ "$CONFIRM" = "all" ]; then
   done
   wait
   for n in $(drives); do say "$n: $(grep -E '^outcome:|^certificate:|^error' "/wp/logs/$n.log" | tr '\n' ' ')"; done
+  wipeproof-upload
   cp "$LOG" /wp/logs/boot.log 2>/dev/null
   sync
   umount /wp 2>/dev/null

@@ -9,6 +9,7 @@ SIGN=""
 [ -f /wp/site.toml ] && SIGN="$SIGN --site /wp/site.toml"
 [ -n "$SIGN" ] || SIGN="--no-sign"
 off() {
+  wipeproof-upload
   cp /tmp/boot.log /wp/logs/boot.log 2>/dev/null
   sync
   umount /wp 2>/dev/null

@@ -6,6 +6,7 @@
 #     either disk, the WIPEPROOF partition holds one certificate per disk, each verifies with
 #     openssl cms against the organisation CA and names the system-partition hash, and the
 #     stick's system and EFI partitions are byte-for-byte untouched;
+#     and the certificates were uploaded over HTTPS (pinned) to a station double on the host;
 #  3. the technician menu driven over the serial console by expect, wiping one disk.
 # Usage: tests/vm/bootimage.sh WIPEPROOF_BINARY
 set -eu
@@ -14,7 +15,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$(dirname "$HERE")")
 CACHE=${WIPEPROOF_VM_CACHE:-$(dirname "$WP")/vm-cache}
 TMP=$(mktemp -d /tmp/wipeproof-bootimage-test.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+SERVER=""
+trap '[ -z "$SERVER" ] || kill $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; for l in "$TMP"/serial-*.log; do [ -f "$l" ] && { echo "--- $l" >&2; tail -c 3000 "$l" >&2; }; done; exit 1; }
 ok() { echo "ok: $*"; }
 
@@ -27,12 +29,25 @@ name = "Test Hospital"
 name = "Unattended Station"
 TOML
 
+# The station double the stick uploads to: HTTPS on the host's loopback, which QEMU's user network
+# shows the guest as 10.0.2.2; its self-signed certificate is pinned on the stick.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=station" -days 2 \
+  -addext "subjectAltName=IP:10.0.2.2,IP:127.0.0.1" -keyout "$TMP/station.key" -out "$TMP/station.pem" 2>/dev/null
+mkdir -p "$TMP/store"
+python3 "$TOP/tests/e2e/ingest_server.py" "$TMP/station.pem" "$TMP/station.key" "$TMP/keys/org-ca.pem" "$TMP/store" \
+  "$TMP/port" &
+SERVER=$!
+i=0
+while [ ! -f "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+STATION="https://10.0.2.2:$(cat "$TMP/port")"
+
 # --- 1. reproducible ------------------------------------------------------------------------
 B="$TOP/bootimage/build.sh"
-"$B" --out "$TMP/a.img" --keys "$TMP/keys" --site "$TMP/site.toml" --auto purge --wipeproof "$WP" --cache "$CACHE" \
-  >"$TMP/build-a.log" 2>&1 || { cat "$TMP/build-a.log"; fail "build failed"; }
-"$B" --out "$TMP/b.img" --keys "$TMP/keys" --site "$TMP/site.toml" --auto purge --wipeproof "$WP" --cache "$CACHE" \
-  >"$TMP/build-b.log" 2>&1 || { cat "$TMP/build-b.log"; fail "second build failed"; }
+for x in a b; do
+  "$B" --out "$TMP/$x.img" --keys "$TMP/keys" --site "$TMP/site.toml" --auto purge --station "$STATION" \
+    --station-cert "$TMP/station.pem" --wipeproof "$WP" --cache "$CACHE" >"$TMP/build-$x.log" 2>&1 ||
+    { cat "$TMP/build-$x.log"; fail "build $x failed"; }
+done
 A=$(sha256sum "$TMP/a.img" | cut -d' ' -f1)
 [ "$A" = "$(sha256sum "$TMP/b.img" | cut -d' ' -f1)" ] || fail "two builds from the same inputs differ"
 ok "two builds give the same SHA-256 ($A)"
@@ -61,8 +76,9 @@ boot() {  # boot MODE: runs the stick until it powers off
         -drive if=pflash,format=raw,file=$TMP/vars.fd"
   fi
   # shellcheck disable=SC2086
+  before=$(ls "$TMP"/store/*.json 2>/dev/null | wc -l)
   timeout 300 qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -display none -monitor none -no-reboot $fw \
-    -serial "file:$TMP/serial-$mode.log" \
+    -serial "file:$TMP/serial-$mode.log" -nic user,model=e1000 \
     -drive "if=none,id=stick,format=raw,file=$TMP/stick.img" -device qemu-xhci -device usb-storage,drive=stick,bootindex=0 \
     -drive "file=$TMP/nvme.img,if=none,id=n0,format=raw" -device nvme,serial=NVME0001,drive=n0 \
     -drive "file=$TMP/ide.img,if=none,id=i0,format=raw" -device ide-hd,drive=i0,bus=ide.0,serial=IDE0001 ||
@@ -88,6 +104,12 @@ boot() {  # boot MODE: runs the stick until it powers off
   [ "$(head -c $((P3 * 512)) "$TMP/stick.img" | sha256sum | cut -d' ' -f1)" = "$(cat "$TMP/system-before")" ] ||
     fail "$mode: the stick's system or EFI partition changed"
   ok "$mode: the stick's system and EFI partitions are untouched"
+  after=$(ls "$TMP"/store/*.json 2>/dev/null | wc -l)
+  [ $((after - before)) -eq 2 ] || fail "$mode: the station received $((after - before)) certificates, not 2"
+  for c in "$TMP"/out/certs/*.json; do
+    cmp -s "$c" "$TMP/store/$(basename "$c")" || fail "$mode: $(basename "$c") did not reach the station intact"
+  done
+  ok "$mode: both certificates uploaded over HTTPS to the pinned station and verified there"
 }
 boot bios
 if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ]; then boot uefi; else echo "note: OVMF not installed, UEFI boot skipped"; fi
