@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -84,6 +85,9 @@ void draw(const TuiModel& m) {
   erase();
   int rows = LINES, cols = COLS;
   mvprintw(0, 0, "wipeproof - select drives to sanitize (level: %s)", m.level().c_str());
+  // The image names itself: the SHA-256 of the stick's system partition, as every certificate records it.
+  if (const char* image = std::getenv("WIPEPROOF_BOOT_IMAGE_SHA256"); image && *image)
+    mvprintw(1, 0, "image %.*s", std::max(0, cols - 7), image);
   int y = 2;
   if (m.screen() == TuiScreen::select || m.screen() == TuiScreen::operator_name || m.screen() == TuiScreen::confirm) {
     for (std::size_t i = 0; i < m.drives().size() && y < rows - 6; ++i) {
