@@ -59,5 +59,6 @@ void register_methods(CLI::App& app, int& exit_code);
 void register_demo(CLI::App& app, int& exit_code);
 void register_tui(CLI::App& app, int& exit_code);
 void register_upload(CLI::App& app, int& exit_code);
+void register_station(CLI::App& app, int& exit_code);
 
 }  // namespace wipeproof::cli

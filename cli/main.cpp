@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   register_ata_unlock(app, exit_code);
   register_tui(app, exit_code);
   register_upload(app, exit_code);
+  register_station(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES="build-essential cmake pkg-config git libssl-dev libblkid-dev libatasmart-dev libfmt-dev \
   libcli11-dev nlohmann-json3-dev libexpected-dev catch2 libtomlplusplus-dev libqrencode-dev libcairo2-dev \
-  libpango1.0-dev libncurses-dev libcpp-httplib-dev fonts-ipafont-gothic e2fsprogs util-linux mount fdisk openssl python3 python3-jsonschema \
+  libpango1.0-dev libncurses-dev libcpp-httplib-dev libsqlite3-dev fonts-ipafont-gothic e2fsprogs util-linux mount fdisk openssl python3 python3-jsonschema \
   poppler-utils zbar-tools qemu-system-x86 busybox-static kmod cpio xz-utils binutils \
   grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools dosfstools ovmf expect"
 missing=""

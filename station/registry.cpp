@@ -1,0 +1,252 @@
+#include "station/registry.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include "core/clock.hpp"
+#include "core/hex.hpp"
+#include "certs/openssl_util.hpp"
+#include "core/sys.hpp"
+
+namespace wipeproof::station {
+namespace {
+
+Error db_error(sqlite3* db, const std::string& what) {
+  return Error{ErrorKind::sys, 0, fmt::format("registry: {}: {}", what, db ? sqlite3_errmsg(db) : "no database")};
+}
+
+/// One prepared statement, finalised on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) { ok_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) == SQLITE_OK; }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return ok_; }
+  void bind(int i, const std::string& v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void bind_blob(int i, const std::string& v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  int step() { return sqlite3_step(s_); }
+  std::string text(int c) const {
+    auto p = sqlite3_column_blob(s_, c);
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
+  }
+  std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+  bool ok_ = false;
+};
+
+// Schema migrations, applied in order; the database records how far it is (user_version).
+const char* const kMigrations[] = {
+    // 1: certificates, tokens, audit log.
+    R"(CREATE TABLE certificates (
+         id TEXT PRIMARY KEY, serial TEXT, model TEXT, result TEXT, level TEXT, method TEXT,
+         operator TEXT, organisation TEXT, issued_at TEXT, sha256 TEXT NOT NULL,
+         json BLOB NOT NULL, p7s BLOB NOT NULL, pdf BLOB, received_at TEXT NOT NULL, source TEXT NOT NULL);
+       CREATE INDEX certificates_serial ON certificates(serial);
+       CREATE INDEX certificates_issued ON certificates(issued_at);
+       CREATE TABLE tokens (sha256 TEXT PRIMARY KEY, role INTEGER NOT NULL, label TEXT, created_at TEXT NOT NULL);
+       CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
+         action TEXT NOT NULL, detail TEXT NOT NULL);
+       CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;)",
+};
+
+}  // namespace
+
+const char* role_name(Role r) {
+  switch (r) {
+    case Role::read: return "read";
+    case Role::operator_: return "operator";
+    case Role::admin: return "admin";
+  }
+  return "?";
+}
+
+std::optional<Role> parse_role(const std::string& s) {
+  if (s == "read") return Role::read;
+  if (s == "operator") return Role::operator_;
+  if (s == "admin") return Role::admin;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<Registry>> Registry::open(const std::string& path) {
+  std::unique_ptr<Registry> r(new Registry);
+  if (sqlite3_open_v2(path.c_str(), &r->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK)
+    return tl::unexpected(db_error(r->db_, "open " + path));
+  sqlite3_busy_timeout(r->db_, 5000);
+  // WAL: readers (searches, exports) never block the writer (ingest); synchronous=FULL so an
+  // accepted certificate survives a power cut.
+  WP_RETURN_IF_ERROR(r->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  WP_RETURN_IF_ERROR(r->migrate());
+  return r;
+}
+
+Registry::~Registry() { sqlite3_close_v2(db_); }
+
+Result<void> Registry::exec(const std::string& sql) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string m = msg ? msg : "?";
+    sqlite3_free(msg);
+    return make_error(ErrorKind::sys, "registry: " + m);
+  }
+  return {};
+}
+
+Result<void> Registry::migrate() {
+  Stmt v(db_, "PRAGMA user_version");
+  if (!v.ok() || v.step() != SQLITE_ROW) return tl::unexpected(db_error(db_, "user_version"));
+  version_ = static_cast<int>(v.integer(0));
+  const int latest = static_cast<int>(std::size(kMigrations));
+  if (version_ > latest)
+    return make_error(ErrorKind::usage, fmt::format("registry schema {} is newer than this wipeproof ({})", version_, latest));
+  for (int i = version_; i < latest; ++i) {
+    WP_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+    auto r = exec(kMigrations[i]);
+    if (r) r = exec(fmt::format("PRAGMA user_version={}", i + 1));
+    if (!r) {
+      (void)exec("ROLLBACK");
+      return r;
+    }
+    WP_RETURN_IF_ERROR(exec("COMMIT"));
+    version_ = i + 1;
+  }
+  return {};
+}
+
+Result<bool> Registry::insert_certificate(const CertificateRow& c) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "INSERT OR IGNORE INTO certificates VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare insert"));
+  int i = 1;
+  for (const std::string* v : {&c.id, &c.serial, &c.model, &c.result, &c.level, &c.method, &c.operator_name,
+                               &c.organisation, &c.issued_at, &c.sha256})
+    s.bind(i++, *v);
+  s.bind_blob(i++, c.json);
+  s.bind_blob(i++, c.p7s);
+  s.bind_blob(i++, c.pdf);
+  s.bind(i++, c.received_at.empty() ? now_utc() : c.received_at);
+  s.bind(i++, c.source);
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert certificate"));
+  return sqlite3_changes(db_) == 1;
+}
+
+Result<std::vector<CertificateRow>> Registry::find_certificates(const CertificateFilter& f, bool with_files) {
+  std::lock_guard lock(mutex_);
+  // Empty filters match everything; dates compare as text (RFC 3339 sorts chronologically). A
+  // plain date as `to` includes that whole day.
+  Stmt s(db_,
+         "SELECT id, serial, model, result, level, method, operator, organisation, issued_at, sha256, json, p7s, pdf, "
+         "received_at, source FROM certificates WHERE (?1 = '' OR serial = ?1) AND (?2 = '' OR result = ?2) "
+         "AND (?3 = '' OR issued_at >= ?3) AND (?4 = '' OR issued_at <= ?4) ORDER BY issued_at, id LIMIT ?5");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare search"));
+  s.bind(1, f.serial);
+  s.bind(2, f.result);
+  s.bind(3, f.from);
+  s.bind(4, f.to.size() == 10 ? f.to + "T23:59:59.999Z" : f.to);
+  s.bind(5, static_cast<std::int64_t>(f.limit));
+  std::vector<CertificateRow> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    CertificateRow r;
+    r.id = s.text(0);
+    r.serial = s.text(1);
+    r.model = s.text(2);
+    r.result = s.text(3);
+    r.level = s.text(4);
+    r.method = s.text(5);
+    r.operator_name = s.text(6);
+    r.organisation = s.text(7);
+    r.issued_at = s.text(8);
+    r.sha256 = s.text(9);
+    if (with_files) {
+      r.json = s.text(10);
+      r.p7s = s.text(11);
+      r.pdf = s.text(12);
+    }
+    r.received_at = s.text(13);
+    r.source = s.text(14);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return tl::unexpected(db_error(db_, "search"));
+  return out;
+}
+
+Result<std::optional<CertificateRow>> Registry::get_certificate(const std::string& id) {
+  std::vector<CertificateRow> rows;
+  {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, json, p7s, pdf, serial, result FROM certificates WHERE id = ?1");
+    if (!s.ok()) return tl::unexpected(db_error(db_, "prepare get"));
+    s.bind(1, id);
+    if (s.step() == SQLITE_ROW) {
+      CertificateRow r;
+      r.id = s.text(0);
+      r.json = s.text(1);
+      r.p7s = s.text(2);
+      r.pdf = s.text(3);
+      r.serial = s.text(4);
+      r.result = s.text(5);
+      rows.push_back(std::move(r));
+    }
+  }
+  if (rows.empty()) return std::optional<CertificateRow>{};
+  return std::optional<CertificateRow>{std::move(rows.front())};
+}
+
+Result<std::string> Registry::create_token(Role role, const std::string& label) {
+  std::vector<std::byte> raw(32);
+  WP_RETURN_IF_ERROR(random_bytes(raw));
+  std::string token = "wpt_" + to_hex(raw);
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "INSERT INTO tokens VALUES (?,?,?,?)");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare token"));
+  s.bind(1, certs::sha256_hex(token.data(), token.size()));
+  s.bind(2, static_cast<std::int64_t>(role));
+  s.bind(3, label);
+  s.bind(4, now_utc());
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert token"));
+  return token;
+}
+
+Result<std::optional<Role>> Registry::role_of(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT role FROM tokens WHERE sha256 = ?1");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare role"));
+  s.bind(1, certs::sha256_hex(token.data(), token.size()));
+  if (s.step() != SQLITE_ROW) return std::optional<Role>{};
+  return std::optional<Role>{static_cast<Role>(s.integer(0))};
+}
+
+Result<void> Registry::audit(const std::string& actor, const std::string& action, const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare audit"));
+  s.bind(1, now_utc());
+  s.bind(2, actor);
+  s.bind(3, action);
+  s.bind(4, detail);
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "audit"));
+  return {};
+}
+
+Result<std::vector<std::string>> Registry::audit_lines(std::size_t last) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT seq, at, actor, action, detail FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?1) ORDER BY seq");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare audit read"));
+  s.bind(1, static_cast<std::int64_t>(last));
+  std::vector<std::string> out;
+  while (s.step() == SQLITE_ROW)
+    out.push_back(fmt::format("{} {} {} {} {}", s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)));
+  return out;
+}
+
+}  // namespace wipeproof::station

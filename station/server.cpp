@@ -1,0 +1,169 @@
+#include "station/server.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include <httplib.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/sys.hpp"
+#include "station/ingest.hpp"
+#include "station/tls.hpp"
+
+namespace wipeproof::station {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+void reply(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+/// The caller's role, or an answer (401/403) already written. Every decision is audited.
+bool authorize(Registry& reg, const httplib::Request& req, httplib::Response& res, Role need) {
+  std::string auth = req.get_header_value("Authorization");
+  std::string who = req.remote_addr;
+  std::optional<Role> role;
+  if (auth.rfind("Bearer ", 0) == 0) {
+    auto r = reg.role_of(auth.substr(7));
+    if (r) role = *r;
+  }
+  if (!role) {
+    (void)reg.audit(who, "denied", fmt::format("{} {}: no valid token", req.method, req.path));
+    reply(res, 401, {{"reason", "a valid token is required (Authorization: Bearer TOKEN)"}});
+    return false;
+  }
+  if (static_cast<int>(*role) < static_cast<int>(need)) {
+    (void)reg.audit(fmt::format("{} ({})", who, role_name(*role)), "denied",
+                    fmt::format("{} {}: needs role {}", req.method, req.path, role_name(need)));
+    reply(res, 403, {{"reason", fmt::format("role {} may not do this (needs {})", role_name(*role), role_name(need))}});
+    return false;
+  }
+  (void)reg.audit(fmt::format("{} ({})", who, role_name(*role)), "access", fmt::format("{} {}", req.method, req.path));
+  return true;
+}
+
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+json row_json(const CertificateRow& r) {
+  return {{"id", r.id}, {"serial", r.serial}, {"model", r.model}, {"result", r.result}, {"level", r.level},
+          {"method", r.method}, {"operator", r.operator_name}, {"organisation", r.organisation},
+          {"issued_at", r.issued_at}, {"sha256", r.sha256}, {"received_at", r.received_at}, {"source", r.source}};
+}
+
+CertificateFilter filter_of(const httplib::Request& req) {
+  CertificateFilter f;
+  f.serial = req.get_param_value("serial");
+  f.result = req.get_param_value("result");
+  f.from = req.get_param_value("from");
+  f.to = req.get_param_value("to");
+  return f;
+}
+
+}  // namespace
+
+Result<std::string> prepare_station(const StationOptions& o) {
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec) return sys_error("cannot create " + o.data_dir, ec.value());
+  ::chmod(o.data_dir.c_str(), 0700);
+  WP_ASSIGN_OR_RETURN(auto reg, Registry::open((fs::path(o.data_dir) / "registry.db").string()));
+  std::string token;
+  std::string token_path = (fs::path(o.data_dir) / "admin.token").string();
+  if (!fs::exists(token_path)) {
+    WP_ASSIGN_OR_RETURN(token, reg->create_token(Role::admin, "first start"));
+    WP_RETURN_IF_ERROR(write_file_atomic(token_path, token + "\n", 0600));
+    WP_RETURN_IF_ERROR(reg->audit("station", "token", "admin token created on first start"));
+  }
+  if (o.tls) WP_RETURN_IF_ERROR(ensure_tls_identity(o.data_dir, o.host));
+  return token;
+}
+
+Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& stop) {
+  std::unique_ptr<httplib::Server> srv;
+  if (o.tls) {
+    auto s = std::make_unique<httplib::SSLServer>((fs::path(o.data_dir) / "tls.pem").c_str(),
+                                                  (fs::path(o.data_dir) / "tls.key").c_str());
+    if (!s->is_valid()) return make_error(ErrorKind::usage, "cannot load the TLS identity in " + o.data_dir);
+    srv = std::move(s);
+  } else {
+    srv = std::make_unique<httplib::Server>();
+  }
+  srv->set_payload_max_length(64u << 20);
+  srv->Post("/api/v1/certificates", [&](const httplib::Request& req, httplib::Response& res) {
+    IngestVerdict v = ingest_certificate(reg, req.body, o.trusted_ca, "ingest");
+    (void)reg.audit(req.remote_addr, "ingest", fmt::format("{} {} {}", v.http_status, v.id, v.reason));
+    json body = {{"id", v.id}};
+    if (v.http_status == 409) body["duplicate"] = true;
+    if (!v.reason.empty()) body["reason"] = v.reason;
+    reply(res, v.http_status, body);
+  });
+  srv->Get("/api/v1/certificates", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::read)) return;
+    auto rows = reg.find_certificates(filter_of(req));
+    if (!rows) return reply(res, 500, {{"reason", rows.error().context}});
+    json list = json::array();
+    for (const auto& r : *rows) list.push_back(row_json(r));
+    reply(res, 200, {{"certificates", list}, {"count", list.size()}});
+  });
+  srv->Get(R"(/api/v1/certificates/([0-9a-f-]{36})\.(json|p7s|pdf))", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::read)) return;
+    auto row = reg.get_certificate(req.matches[1]);
+    if (!row) return reply(res, 500, {{"reason", row.error().context}});
+    if (!*row) return reply(res, 404, {{"reason", "no such certificate"}});
+    std::string ext = req.matches[2];
+    const std::string& data = ext == "json" ? (*row)->json : ext == "p7s" ? (*row)->p7s : (*row)->pdf;
+    if (data.empty()) return reply(res, 404, {{"reason", "no " + ext + " for this certificate"}});
+    res.set_content(data, ext == "json" ? "application/json" : ext == "p7s" ? "application/pkcs7-signature" : "application/pdf");
+  });
+  srv->Get("/api/v1/export.csv", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::read)) return;
+    auto f = filter_of(req);
+    f.limit = 1000000;
+    auto rows = reg.find_certificates(f);
+    if (!rows) return reply(res, 500, {{"reason", rows.error().context}});
+    std::string csv = "id,serial,model,result,level,method,operator,organisation,issued_at,sha256\r\n";
+    for (const auto& r : *rows)
+      for (const std::string* v : {&r.id, &r.serial, &r.model, &r.result, &r.level, &r.method, &r.operator_name,
+                                   &r.organisation, &r.issued_at, &r.sha256})
+        csv += csv_field(*v) + (v == &r.sha256 ? "\r\n" : ",");
+    res.set_content(csv, "text/csv");
+  });
+  srv->Get("/api/v1/audit", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::admin)) return;
+    auto lines = reg.audit_lines(1000);
+    if (!lines) return reply(res, 500, {{"reason", lines.error().context}});
+    reply(res, 200, {{"audit", *lines}});
+  });
+  int port = o.port;
+  if (port == 0) port = srv->bind_to_any_port(o.host.c_str());
+  else if (!srv->bind_to_port(o.host.c_str(), port)) port = -1;
+  if (port <= 0) return make_error(ErrorKind::sys, fmt::format("cannot listen on {}:{}", o.host, o.port), EADDRINUSE);
+  // Tests and scripts learn the port (also when --listen HOST:0 let the kernel choose).
+  WP_RETURN_IF_ERROR(write_file_atomic((fs::path(o.data_dir) / "port").string(), std::to_string(port) + "\n"));
+  std::thread stopper([&] {
+    while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    srv->stop();
+  });
+  (void)reg.audit("station", "start", fmt::format("listening on {}:{} ({})", o.host, port, o.tls ? "https" : "http"));
+  bool ok = srv->listen_after_bind();
+  stop = true;
+  stopper.join();
+  (void)reg.audit("station", "stop", "graceful shutdown");
+  if (!ok) return make_error(ErrorKind::sys, "the server stopped unexpectedly");
+  return {};
+}
+
+}  // namespace wipeproof::station

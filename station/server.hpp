@@ -1,0 +1,32 @@
+#pragma once
+// The station's REST API, versioned under /api/v1 (docs/station-api.md), over HTTPS by default:
+//   POST /api/v1/certificates                ingest (no token: the signature is the credential)
+//   GET  /api/v1/certificates?serial=&result=&from=&to=    read
+//   GET  /api/v1/certificates/{id}.json|.p7s|.pdf           read
+//   GET  /api/v1/export.csv                                  read
+//   GET  /api/v1/audit                                       admin
+// Authorization: Bearer TOKEN; every request is written to the audit log.
+#include <atomic>
+#include <string>
+
+#include "core/result.hpp"
+#include "station/registry.hpp"
+
+namespace wipeproof::station {
+
+struct StationOptions {
+  std::string data_dir;
+  std::string host = "127.0.0.1";
+  int port = 8443;
+  bool tls = true;
+  std::string trusted_ca;  ///< organisation CA(s) that ingested certificates must chain to
+};
+
+/// Prepares DATA (0700): registry, admin.token on first start, TLS identity. Returns the admin
+/// token when it was just created (printed once), else "".
+Result<std::string> prepare_station(const StationOptions& options);
+
+/// Serves until `stop` is set (SIGINT/SIGTERM in the CLI). Writes DATA/port once listening.
+Result<void> serve(const StationOptions& options, Registry& registry, std::atomic<bool>& stop);
+
+}  // namespace wipeproof::station

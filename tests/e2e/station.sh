@@ -1,0 +1,72 @@
+#!/bin/sh
+# The station's registry and API (first slice of issue 7): first start makes the data directory,
+# admin token and TLS identity; `wipeproof upload` pinned to DATA/tls.pem stores verified
+# certificates and a tampered one is rejected with the reason; tokens and roles guard search,
+# download, CSV export and the audit log, which records refusals; SIGTERM stops it cleanly.
+. "$(dirname "$0")/common.sh"
+"$WP" keys init --dir "$TMP/keys" --organisation "Org" --signer "tech" >/dev/null
+for i in 1 2 3; do
+  truncate -s 2M "$TMP/disk$i.img"
+  "$WP" wipe "$TMP/disk$i.img" --keys "$TMP/keys" --operator "Tech $i" --organisation Org --out "$TMP/certs" >/dev/null
+done
+D="$TMP/station"
+expect_rc 2 "$WP" station --data "$D" --listen nonsense
+expect_rc 2 "$WP" station --data "$D" --ca "$TMP/missing.pem"
+"$WP" station --data "$D" --listen 127.0.0.1:0 --keys "$TMP/keys" >"$TMP/station.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; cleanup' EXIT
+i=0
+while [ ! -f "$D/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -f "$D/port" ] || { cat "$TMP/station.log"; fail "station did not start"; }
+URL="https://127.0.0.1:$(cat "$D/port")"
+[ "$(stat -c %a "$D")" = 700 ] || fail "data directory should be 0700"
+[ "$(stat -c %a "$D/admin.token")" = 600 ] || fail "admin.token should be 0600"
+ADMIN=$(cat "$D/admin.token")
+C3=$(ls "$TMP"/certs/*.json | sed -n 3p)
+sed -i 's/"Tech [0-9]"/"Mallory"/' "$C3"
+expect_rc 4 "$WP" upload "$TMP/certs" --station "$URL" --station-cert "$D/tls.pem"
+expect_output "2 accepted, 1 not accepted"
+expect_output "signature tampered"
+
+CURL="curl -sS --cacert $D/tls.pem"
+code() { $CURL -o "$TMP/body" -w '%{http_code}' "$@"; }
+[ "$(code "$URL/api/v1/certificates")" = 401 ] || fail "no token must be refused"
+[ "$(code -H "Authorization: Bearer wpt_bogus" "$URL/api/v1/certificates")" = 401 ] || fail "a bogus token must be refused"
+expect_rc 2 "$WP" station token create --data "$D" --role superuser
+READ=$("$WP" station token create --data "$D" --role read --label "asset manager")
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates")" = 200 ] || fail "read token refused"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["count"] == 2, d' "$TMP/body" || fail "expected 2 certificates"
+C1=$(ls "$TMP"/certs/*.json | sed -n 1p)
+ID=$(basename "$C1" .json)
+SERIAL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["media"]["serial"] or "")' "$C1")
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?result=erased&from=2000-01-01&to=2999-12-31")" = 200 ] ||
+  fail "search refused"
+grep -q "\"id\":\"$ID\"" "$TMP/body" || fail "search does not find $ID"
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?result=not_erased")" = 200 ] || fail "search refused"
+grep -q '"count":0' "$TMP/body" || fail "result filter ignored"
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates/$ID.json")" = 200 ] || fail "download refused"
+cmp -s "$TMP/body" "$C1" || fail "the stored certificate differs from the uploaded one"
+$CURL -H "Authorization: Bearer $READ" -o "$TMP/dl.p7s" "$URL/api/v1/certificates/$ID.p7s"
+openssl cms -verify -binary -inform DER -in "$TMP/dl.p7s" -content "$TMP/body" -CAfile "$TMP/keys/org-ca.pem" \
+  -purpose any -out /dev/null 2>/dev/null || fail "downloaded signature does not verify"
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates/$ID.pdf")" = 200 ] || fail "pdf download refused"
+head -c 5 "$TMP/body" | grep -q "%PDF-" || fail "not a PDF"
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates/00000000-0000-4000-8000-000000000000.json")" = 404 ] ||
+  fail "unknown id should be 404"
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/export.csv")" = 200 ] || fail "export refused"
+head -1 "$TMP/body" | grep -q "^id,serial,model,result" || fail "CSV header missing"
+[ "$(wc -l <"$TMP/body")" -eq 3 ] || fail "CSV should have a header and 2 rows"
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/audit")" = 403 ] || fail "read role must not see the audit log"
+[ "$(code -H "Authorization: Bearer $ADMIN" "$URL/api/v1/audit")" = 200 ] || fail "admin refused"
+grep -q "denied" "$TMP/body" || fail "audit log lacks the refusals"
+grep -q "ingest.*422" "$TMP/body" || fail "audit log lacks the rejected ingest"
+# The audit log is append-only, even for someone with the database file.
+python3 - "$D/registry.db" 2>/dev/null <<'PY' && fail "audit rows could be deleted"
+import sqlite3, sys
+sqlite3.connect(sys.argv[1]).execute("DELETE FROM audit")
+PY
+kill -TERM $PID
+wait $PID || fail "station did not stop cleanly"
+python3 -c 'import sqlite3,sys; rows=[r[0] for r in sqlite3.connect(sys.argv[1]).execute("select action from audit")]; assert rows[-1]=="stop", rows' \
+  "$D/registry.db" || fail "graceful stop not audited"
+echo ok
