@@ -18,7 +18,7 @@ tls impostor
 mkdir -p "$TMP/store"
 python3 "$HERE/ingest_server.py" "$TMP/station.pem" "$TMP/station.key" "$TMP/keys/org-ca.pem" "$TMP/store" "$TMP/port" &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; cleanup' EXIT
+trap 'kill $SERVER 2>/dev/null || true; cleanup' EXIT
 i=0
 while [ ! -f "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 URL="https://127.0.0.1:$(cat "$TMP/port")"

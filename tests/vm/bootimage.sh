@@ -16,7 +16,7 @@ TOP=$(dirname "$(dirname "$HERE")")
 CACHE=${WIPEPROOF_VM_CACHE:-$(dirname "$WP")/vm-cache}
 TMP=$(mktemp -d /tmp/wipeproof-bootimage-test.XXXXXX)
 SERVER=""
-trap '[ -z "$SERVER" ] || kill $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
+trap '[ -z "$SERVER" ] || kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; for l in "$TMP"/serial-*.log; do [ -f "$l" ] && { echo "--- $l" >&2; tail -c 3000 "$l" >&2; }; done; exit 1; }
 ok() { echo "ok: $*"; }
 
