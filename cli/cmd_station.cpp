@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "core/sys.hpp"
 #include "station/server.hpp"
 
 namespace wipeproof::cli {
@@ -21,7 +22,7 @@ struct StationCli {
   std::string data = "/var/lib/wipeproof/station";
   std::string listen = "127.0.0.1:8443";
   bool no_tls = false;
-  std::string ca, keys;
+  std::string ca, keys, site;
   std::string role = "read", label;
 };
 
@@ -38,6 +39,9 @@ Result<station::StationOptions> options_of(const StationCli& c) {
       std::stoi(port) > 65535)  // 0: the kernel picks one, written to DATA/port
     return make_error(ErrorKind::usage, "--listen: bad port '" + port + "'");
   o.port = std::stoi(port);
+  o.wipeproof = self_executable_path();
+  o.keys = c.keys;
+  o.site = c.site;
   o.trusted_ca = !c.ca.empty() ? c.ca : !c.keys.empty() ? (std::filesystem::path(c.keys) / "org-ca.pem").string() : "";
   if (!o.trusted_ca.empty() && !std::filesystem::exists(o.trusted_ca))
     return make_error(ErrorKind::usage, "trusted CA " + o.trusted_ca + " not found");
@@ -115,7 +119,8 @@ void register_station(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", c->listen, "HOST:PORT")->capture_default_str();
   cmd->add_flag("--no-tls", c->no_tls, "plain HTTP (only behind a TLS-terminating reverse proxy)");
   cmd->add_option("--ca", c->ca, "organisation CA certificate(s) ingested certificates must chain to");
-  cmd->add_option("--keys", c->keys, "key directory whose org-ca.pem is the trusted CA");
+  cmd->add_option("--keys", c->keys, "key directory: its org-ca.pem is the trusted CA, its signer signs jobs run here");
+  cmd->add_option("--site", c->site, "site file for certificates of jobs run here");
   CLI::App* token = cmd->add_subcommand("token", "API tokens");
   CLI::App* create = token->add_subcommand("create", "print a new token (stored only as its SHA-256)");
   create->add_option("--role", c->role, "read, operator or admin")->capture_default_str();

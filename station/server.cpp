@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/sys.hpp"
+#include "device/device_inventory.hpp"
 #include "station/ingest.hpp"
+#include "station/jobs.hpp"
 #include "station/tls.hpp"
 
 namespace wipeproof::station {
@@ -102,6 +104,61 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     srv = std::make_unique<httplib::Server>();
   }
   srv->set_payload_max_length(64u << 20);
+  JobConfig jc;
+  jc.wipeproof = o.wipeproof;
+  jc.out_dir = (fs::path(o.data_dir) / "certs").string();
+  jc.keys = o.keys;
+  jc.site = o.site;
+  jc.no_sign = o.keys.empty();
+  JobManager jobs(jc, reg);
+  srv->Get("/api/v1/drives", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::read)) return;
+    auto devs = device::list_block_devices();
+    if (!devs) return reply(res, 500, {{"reason", devs.error().context}});
+    json list = json::array();
+    for (const auto& d : *devs) {
+      if (!d.parent.empty() || d.size_bytes == 0) continue;
+      std::string in_use = d.usage.system ? "holds the running system"
+                           : !d.usage.mountpoints.empty() ? "mounted on " + d.usage.mountpoints.front()
+                           : !d.usage.swap.empty()        ? "active swap"
+                           : !d.usage.holders.empty()     ? "in use by " + d.usage.holders.front()
+                                                          : "";
+      list.push_back({{"name", d.name}, {"path", d.path}, {"model", d.model}, {"serial", d.serial},
+                      {"size_bytes", d.size_bytes}, {"bus", d.transport}, {"rotational", d.rotational},
+                      {"in_use", in_use}, {"confirm", d.serial.empty() ? d.name : d.serial}});
+    }
+    reply(res, 200, {{"drives", list}});
+  });
+  srv->Post("/api/v1/jobs", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::operator_)) return;
+    auto b = json::parse(req.body, nullptr, false);
+    if (!b.is_object()) return reply(res, 400, {{"reason", "expected a JSON object"}});
+    JobRequest r;
+    r.device = b.value("device", "");
+    r.level = b.value("level", "");
+    r.method = b.value("method", "");
+    r.confirm = b.value("confirm", "");
+    r.operator_name = b.value("operator", "");
+    auto id = jobs.start(r, req.remote_addr);
+    if (!id) return reply(res, id.error().kind == ErrorKind::refused ? 409 : 400, {{"reason", id.error().context}});
+    reply(res, 201, {{"id", *id}});
+  });
+  srv->Get("/api/v1/jobs", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::read)) return;
+    reply(res, 200, {{"jobs", jobs.list()}});
+  });
+  srv->Get(R"(/api/v1/jobs/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::read)) return;
+    auto j = jobs.get(req.matches[1]);
+    if (!j) return reply(res, 404, {{"reason", "no such job"}});
+    reply(res, 200, *j);
+  });
+  srv->Delete(R"(/api/v1/jobs/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(reg, req, res, Role::operator_)) return;
+    auto a = jobs.abort(req.matches[1], req.remote_addr);
+    if (!a) return reply(res, a.error().kind == ErrorKind::usage ? 404 : 409, {{"reason", a.error().context}});
+    reply(res, 202, {{"aborting", std::string(req.matches[1])}});
+  });
   srv->Post("/api/v1/certificates", [&](const httplib::Request& req, httplib::Response& res) {
     IngestVerdict v = ingest_certificate(reg, req.body, o.trusted_ca, "ingest");
     (void)reg.audit(req.remote_addr, "ingest", fmt::format("{} {} {}", v.http_status, v.id, v.reason));

@@ -5,6 +5,10 @@
 //   GET  /api/v1/certificates/{id}.json|.p7s|.pdf           read
 //   GET  /api/v1/export.csv                                  read
 //   GET  /api/v1/audit                                       admin
+//   GET  /api/v1/drives                                      read
+//   POST /api/v1/jobs {"device","level"|"method","confirm","operator"}   operator
+//   GET  /api/v1/jobs, /api/v1/jobs/{id}                     read
+//   DELETE /api/v1/jobs/{id}  (abort)                        operator
 // Authorization: Bearer TOKEN; every request is written to the audit log.
 #include <atomic>
 #include <string>
@@ -20,6 +24,8 @@ struct StationOptions {
   int port = 8443;
   bool tls = true;
   std::string trusted_ca;  ///< organisation CA(s) that ingested certificates must chain to
+  std::string wipeproof;   ///< the binary jobs run (this one)
+  std::string keys, site;  ///< signing for jobs started here; no keys: unsigned records
 };
 
 /// Prepares DATA (0700): registry, admin.token on first start, TLS identity. Returns the admin

@@ -2,7 +2,8 @@
 # The station's registry and API (first slice of issue 7): first start makes the data directory,
 # admin token and TLS identity; `wipeproof upload` pinned to DATA/tls.pem stores verified
 # certificates and a tampered one is rejected with the reason; tokens and roles guard search,
-# download, CSV export and the audit log, which records refusals; SIGTERM stops it cleanly.
+# download, CSV export and the audit log, which records refusals; two loop devices are wiped at
+# once through POST /jobs and their certificates land in the registry; SIGTERM stops it cleanly.
 . "$(dirname "$0")/common.sh"
 "$WP" keys init --dir "$TMP/keys" --organisation "Org" --signer "tech" >/dev/null
 for i in 1 2 3; do
@@ -12,7 +13,8 @@ done
 D="$TMP/station"
 expect_rc 2 "$WP" station --data "$D" --listen nonsense
 expect_rc 2 "$WP" station --data "$D" --ca "$TMP/missing.pem"
-"$WP" station --data "$D" --listen 127.0.0.1:0 --keys "$TMP/keys" >"$TMP/station.log" 2>&1 &
+printf '[organisation]\nname = "Org"\n' >"$TMP/site.toml"
+"$WP" station --data "$D" --listen 127.0.0.1:0 --keys "$TMP/keys" --site "$TMP/site.toml" >"$TMP/station.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
 i=0
@@ -65,6 +67,46 @@ python3 - "$D/registry.db" 2>/dev/null <<'PY' && fail "audit rows could be delet
 import sqlite3, sys
 sqlite3.connect(sys.argv[1]).execute("DELETE FROM audit")
 PY
+# Jobs: two loop devices wiped at once through the API, each in its own process.
+OP=$("$WP" station token create --data "$D" --role operator --label "bay operator")
+new_loop 8M
+L1=$LOOP
+N1=$LOOP_NAME
+new_loop 8M
+L2=$LOOP
+N2=$LOOP_NAME
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/drives")" = 200 ] || fail "drives refused"
+grep -q "\"$N1\"" "$TMP/body" || fail "$N1 not listed in /drives"
+job() { code -H "Authorization: Bearer $1" -H "Content-Type: application/json" -d "$2" "$URL/api/v1/jobs"; }
+[ "$(job "$READ" "{\"device\":\"$L1\",\"method\":\"random\",\"confirm\":\"$N1\",\"operator\":\"Op\"}")" = 403 ] ||
+  fail "a read token must not start a job"
+[ "$(job "$OP" "{\"device\":\"$L1\",\"method\":\"random\",\"operator\":\"Op\"}")" = 400 ] ||
+  fail "a job without confirmation must be refused"
+IDS=""
+for pair in "$L1 $N1" "$L2 $N2"; do
+  set -- $pair
+  [ "$(job "$OP" "{\"device\":\"$1\",\"method\":\"random\",\"confirm\":\"$2\",\"operator\":\"Bay Op\"}")" = 201 ] ||
+    { cat "$TMP/body"; fail "job on $1 not started"; }
+  IDS="$IDS $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body")"
+done
+for id in $IDS; do
+  i=0
+  while [ $i -lt 300 ]; do
+    code -H "Authorization: Bearer $READ" "$URL/api/v1/jobs/$id" >/dev/null
+    grep -q '"status":"running"' "$TMP/body" || break
+    sleep 0.2
+    i=$((i + 1))
+  done
+  grep -q '"outcome":"erased"' "$TMP/body" || { cat "$TMP/body"; fail "job $id did not end erased"; }
+  grep -q '"registered":true' "$TMP/body" || fail "job $id's certificate not in the registry"
+  grep -q '"percent":100' "$TMP/body" || fail "job $id never reported 100 %"
+done
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates")" = 200 ] || fail "search refused"
+grep -q '"count":4' "$TMP/body" || { cat "$TMP/body"; fail "expected 2 ingested + 2 station certificates"; }
+grep -q '"source":"station"' "$TMP/body" || fail "station jobs' certificates not marked"
+[ "$(code -X DELETE -H "Authorization: Bearer $OP" "$URL/api/v1/jobs/00000000-0000-4000-8000-000000000000")" = 404 ] ||
+  fail "aborting an unknown job should be 404"
+
 kill -TERM $PID
 wait $PID || fail "station did not stop cleanly"
 python3 -c 'import sqlite3,sys; rows=[r[0] for r in sqlite3.connect(sys.argv[1]).execute("select action from audit")]; assert rows[-1]=="stop", rows' \
