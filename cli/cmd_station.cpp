@@ -9,6 +9,8 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "certs/cms_signature.hpp"
+#include "core/sha256.hpp"
 #include "core/sys.hpp"
 #include "station/server.hpp"
 
@@ -24,6 +26,8 @@ struct StationCli {
   bool no_tls = false;
   std::string ca, keys, site;
   std::string role = "read", label;
+  std::string to, from;
+  bool replace = false;
 };
 
 Result<station::StationOptions> options_of(const StationCli& c) {
@@ -106,6 +110,75 @@ int run_token_create(const StationCli& c) {
   return kExitOk;
 }
 
+std::string registry_path(const std::string& dir) { return (std::filesystem::path(dir) / "registry.db").string(); }
+
+int fail_with(const Error& e) {
+  print_error(e, false);
+  return exit_code_for(e);
+}
+
+/// A consistent copy of the registry (safe while the station runs) and FILE.sha256 beside it.
+int run_backup(const StationCli& c) {
+  if (!std::filesystem::exists(registry_path(c.data))) return fail_with(Error{ErrorKind::usage, 0, c.data + " holds no registry"});
+  auto reg = station::Registry::open(registry_path(c.data));
+  if (!reg) return fail_with(reg.error());
+  auto copied = (*reg)->backup_to(c.to);
+  if (!copied) return fail_with(copied.error());
+  std::size_t count = *copied;
+  // Hash the file as written: opening it as a registry would change it (WAL mode).
+  auto sum = sha256_file(c.to);
+  if (!sum) return fail_with(sum.error());
+  if (auto w = write_file_atomic(c.to + ".sha256", fmt::format("{}  {}\n", *sum, std::filesystem::path(c.to).filename().string()));
+      !w)
+    return fail_with(w.error());
+  (void)(*reg)->audit("cli", "backup", fmt::format("to {} ({} certificates, sha256 {})", c.to, count, *sum));
+  fmt::print("backup: {} ({} certificates)\nsha256: {}\n", c.to, count, *sum);
+  return kExitOk;
+}
+
+/// Restores a backup after checking its SHA-256, SQLite's integrity check, and every
+/// certificate's signature against the trusted CA.
+int run_restore(const StationCli& c) {
+  auto listed = read_text_file(c.from + ".sha256");
+  if (!listed) return fail_with(Error{ErrorKind::usage, 0, "no " + c.from + ".sha256 beside the backup"});
+  auto sum = sha256_file(c.from);
+  if (!sum) return fail_with(sum.error());
+  if (listed->substr(0, 64) != *sum)
+    return fail_with(Error{ErrorKind::refused, 0, c.from + ": SHA-256 does not match " + c.from + ".sha256 (damaged or altered)"});
+  std::string ca = !c.ca.empty() ? c.ca : !c.keys.empty() ? (std::filesystem::path(c.keys) / "org-ca.pem").string() : "";
+  if (ca.empty()) return fail_with(Error{ErrorKind::usage, 0, "restore needs --ca or --keys to re-verify the certificates"});
+  std::string target = registry_path(c.data);
+  if (std::filesystem::exists(target) && !c.replace)
+    return fail_with(Error{ErrorKind::refused, 0, target + " exists: stop the station and pass --replace (it is kept as registry.db.replaced)"});
+  std::error_code ec;
+  std::filesystem::create_directories(c.data, ec);
+  std::string staged = target + ".restoring";
+  std::filesystem::copy_file(c.from, staged, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) return fail_with(Error{ErrorKind::sys, ec.value(), "copy " + c.from});
+  std::size_t good = 0;
+  std::vector<std::string> bad;
+  {
+    auto reg = station::Registry::open(staged);  // also migrates an older schema
+    if (!reg) return fail_with(reg.error());
+    auto rows = (*reg)->find_certificates({"", "", "", "", 100000000}, true);
+    if (!rows) return fail_with(rows.error());
+    for (const auto& r : *rows) {
+      auto ok = certs::verify_detached(r.json, r.p7s, ca);
+      if (ok.status == certs::SignatureStatus::valid) ++good;
+      else bad.push_back(r.id);
+    }
+  }
+  if (!bad.empty()) {
+    std::filesystem::remove(staged, ec);
+    return fail_with(Error{ErrorKind::refused, 0, fmt::format("{} certificate(s) in the backup do not verify (first {}): not restored", bad.size(), bad.front())});
+  }
+  if (std::filesystem::exists(target)) std::filesystem::rename(target, target + ".replaced", ec);
+  std::filesystem::rename(staged, target, ec);
+  if (ec) return fail_with(Error{ErrorKind::sys, ec.value(), "rename into " + target});
+  fmt::print("restored {} certificates into {}; every one verifies against {}\n", good, target, ca);
+  return kExitOk;
+}
+
 }  // namespace
 
 void register_station(CLI::App& app, int& exit_code) {
@@ -127,9 +200,20 @@ void register_station(CLI::App& app, int& exit_code) {
   create->add_option("--label", c->label, "who or what the token is for");
   create->add_option("--data", c->data, "data directory")->capture_default_str();
   token->require_subcommand(1);
+  CLI::App* backup = cmd->add_subcommand("backup", "consistent, integrity-checked copy of the registry (safe while running)");
+  backup->add_option("--to", c->to, "backup file (FILE.sha256 is written beside it)")->required();
+  backup->add_option("--data", c->data, "data directory")->capture_default_str();
+  backup->callback([c, &exit_code] { exit_code = run_backup(*c); });
+  CLI::App* restore = cmd->add_subcommand("restore", "restore a backup after checking its hash, integrity and every signature");
+  restore->add_option("--from", c->from, "backup file (with FILE.sha256)")->required();
+  restore->add_option("--data", c->data, "data directory")->capture_default_str();
+  restore->add_option("--ca", c->ca, "trusted organisation CA");
+  restore->add_option("--keys", c->keys, "key directory whose org-ca.pem is trusted");
+  restore->add_flag("--replace", c->replace, "replace an existing registry (kept as registry.db.replaced)");
+  restore->callback([c, &exit_code] { exit_code = run_restore(*c); });
   create->callback([c, &exit_code] { exit_code = run_token_create(*c); });
   cmd->callback([c, cmd, &exit_code] {
-    if (cmd->got_subcommand("token")) return;
+    if (cmd->got_subcommand("token") || cmd->got_subcommand("backup") || cmd->got_subcommand("restore")) return;
     exit_code = run_station(*c);
   });
 }

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
@@ -247,6 +250,46 @@ Result<std::vector<std::string>> Registry::audit_lines(std::size_t last) {
   while (s.step() == SQLITE_ROW)
     out.push_back(fmt::format("{} {} {} {} {}", s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)));
   return out;
+}
+
+Result<std::size_t> Registry::backup_to(const std::string& path) {
+  std::string tmp = path + ".partial";
+  sqlite3* out = nullptr;
+  if (sqlite3_open_v2(tmp.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    Error e = db_error(out, "create " + tmp);
+    sqlite3_close_v2(out);
+    return tl::unexpected(e);
+  }
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> guard(out, sqlite3_close_v2);
+  {
+    std::lock_guard lock(mutex_);
+    sqlite3_backup* b = sqlite3_backup_init(out, "main", db_, "main");
+    if (!b) return tl::unexpected(db_error(out, "backup"));
+    int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) return tl::unexpected(db_error(out, "backup step"));
+  }
+  // The copy is a plain rollback-journal database: one self-contained file.
+  char* msg = nullptr;
+  if (sqlite3_exec(out, "PRAGMA journal_mode=DELETE", nullptr, nullptr, &msg) != SQLITE_OK) sqlite3_free(msg);
+  Stmt ic(out, "PRAGMA integrity_check");
+  if (!ic.ok() || ic.step() != SQLITE_ROW || ic.text(0) != "ok")
+    return make_error(ErrorKind::sys, "registry backup failed its integrity check");
+  std::size_t count = 0;
+  {
+    Stmt n(out, "SELECT count(*) FROM certificates");
+    if (n.ok() && n.step() == SQLITE_ROW) count = static_cast<std::size_t>(n.integer(0));
+  }
+  guard.reset();
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return sys_error("rename " + tmp, errno);
+  return count;
+}
+
+Result<std::size_t> Registry::certificate_count() {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT count(*) FROM certificates");
+  if (!s.ok() || s.step() != SQLITE_ROW) return tl::unexpected(db_error(db_, "count"));
+  return static_cast<std::size_t>(s.integer(0));
 }
 
 }  // namespace wipeproof::station

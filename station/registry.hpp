@@ -52,6 +52,12 @@ class Registry {
   Result<void> audit(const std::string& actor, const std::string& action, const std::string& detail);
   Result<std::vector<std::string>> audit_lines(std::size_t last);
 
+  /// A consistent copy while the station runs (SQLite online backup), checked with
+  /// PRAGMA integrity_check before it is renamed into place. Returns the certificates it holds.
+  Result<std::size_t> backup_to(const std::string& path);
+  /// How many certificates it holds.
+  Result<std::size_t> certificate_count();
+
  private:
   Registry() = default;
   Result<void> exec(const std::string& sql);

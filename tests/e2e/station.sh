@@ -3,7 +3,8 @@
 # admin token and TLS identity; `wipeproof upload` pinned to DATA/tls.pem stores verified
 # certificates and a tampered one is rejected with the reason; tokens and roles guard search,
 # download, CSV export and the audit log, which records refusals; two loop devices are wiped at
-# once through POST /jobs and their certificates land in the registry; SIGTERM stops it cleanly.
+# once through POST /jobs and their certificates land in the registry; a backup taken while it runs
+# restores with every certificate re-verified, a damaged one is refused; SIGTERM stops it cleanly.
 . "$(dirname "$0")/common.sh"
 "$WP" keys init --dir "$TMP/keys" --organisation "Org" --signer "tech" >/dev/null
 for i in 1 2 3; do
@@ -107,8 +108,21 @@ grep -q '"source":"station"' "$TMP/body" || fail "station jobs' certificates not
 [ "$(code -X DELETE -H "Authorization: Bearer $OP" "$URL/api/v1/jobs/00000000-0000-4000-8000-000000000000")" = 404 ] ||
   fail "aborting an unknown job should be 404"
 
+# Backup while the station runs; restore re-verifies every certificate; a damaged backup is refused.
+expect_rc 0 "$WP" station backup --data "$D" --to "$TMP/backup.db"
+expect_output "(4 certificates)"
 kill -TERM $PID
 wait $PID || fail "station did not stop cleanly"
+expect_rc 0 "$WP" station restore --data "$TMP/restored" --from "$TMP/backup.db" --keys "$TMP/keys"
+expect_output "restored 4 certificates"
+expect_rc 3 "$WP" station restore --data "$TMP/restored" --from "$TMP/backup.db" --keys "$TMP/keys"
+expect_output "pass --replace"
+cp "$TMP/backup.db" "$TMP/damaged.db"
+cp "$TMP/backup.db.sha256" "$TMP/damaged.db.sha256"
+printf 'x' | dd of="$TMP/damaged.db" bs=1 seek=5000 conv=notrunc status=none
+expect_rc 3 "$WP" station restore --data "$TMP/r2" --from "$TMP/damaged.db" --keys "$TMP/keys"
+expect_output "does not match"
+[ ! -e "$TMP/r2/registry.db" ] || fail "a damaged backup was restored"
 python3 -c 'import sqlite3,sys; rows=[r[0] for r in sqlite3.connect(sys.argv[1]).execute("select action from audit")]; assert rows[-1]=="stop", rows' \
   "$D/registry.db" || fail "graceful stop not audited"
 echo ok
