@@ -129,6 +129,8 @@ CONF
 cp "$HERE/init.sh" "$R/init"
 cp "$HERE/menu.sh" "$R/usr/bin/wipeproof-menu"
 cp "$HERE/session.sh" "$R/usr/bin/wipeproof-session"
+mkdir -p "$R/usr/lib/wipeproof"
+cp "$HERE/common.sh" "$R/usr/lib/wipeproof/common.sh"
 mkdir -p "$R/usr/share/udhcpc"
 cp "$HERE/udhcpc.script" "$R/usr/share/udhcpc/default.script"
 cp "$HERE/upload.sh" "$R/usr/bin/wipeproof-upload"

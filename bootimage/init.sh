@@ -47,20 +47,7 @@ grep -q " /wp " /proc/mounts || say "WIPEPROOF partition not mounted: certificat
 mkdir -p /wp/certs /wp/logs
 export WIPEPROOF_STICK="$STICK"
 
-# Every whole disk except the stick, CD drives, RAM and loop devices.
-drives() {
-  for d in /sys/block/*; do
-    n=$(basename "$d")
-    case "$n" in loop*|ram*|sr*|zram*|fd*|md*|dm-*) continue ;; esac
-    [ "$n" = "$STICK" ] && continue
-    [ "$(cat "$d/size" 2>/dev/null || echo 0)" -gt 0 ] || continue
-    echo "$n"
-  done
-}
-SIGN=""
-[ -d /wp/keys ] && SIGN="--keys /wp/keys"
-[ -f /wp/site.toml ] && SIGN="$SIGN --site /wp/site.toml"
-[ -n "$SIGN" ] || SIGN="--no-sign"
+. /usr/lib/wipeproof/common.sh  # drives(), $SIGN
 
 if [ -n "$AUTO" ] && [ "$CONFIRM" = "all" ]; then
   say "UNATTENDED: $AUTO on every drive except $STICK: $(drives | tr '\n' ' ')"

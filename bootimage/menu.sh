@@ -4,19 +4,7 @@
 # asks for the number of drives as confirmation, wipes them in parallel and lists the results.
 export PATH=/bin:/sbin:/usr/bin HOME=/tmp FONTCONFIG_FILE=/etc/fonts/fonts.conf
 LEVEL=purge
-drives() {
-  for d in /sys/block/*; do
-    n=$(basename "$d")
-    case "$n" in loop*|ram*|sr*|zram*|fd*|md*|dm-*) continue ;; esac
-    [ "$n" = "$WIPEPROOF_STICK" ] && continue
-    [ "$(cat "$d/size" 2>/dev/null || echo 0)" -gt 0 ] || continue
-    echo "$n"
-  done
-}
-SIGN=""
-[ -d /wp/keys ] && SIGN="--keys /wp/keys"
-[ -f /wp/site.toml ] && SIGN="$SIGN --site /wp/site.toml"
-[ -n "$SIGN" ] || SIGN="--no-sign"
+. /usr/lib/wipeproof/common.sh  # drives(), $SIGN
 while true; do
   echo
   echo "=== wipeproof: drives in this machine (the boot stick ${WIPEPROOF_STICK:-?} is not listed) ==="

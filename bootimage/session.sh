@@ -4,10 +4,7 @@
 # show it. Choosing "power off" in either powers the machine off cleanly.
 export PATH=/bin:/sbin:/usr/bin HOME=/tmp FONTCONFIG_FILE=/etc/fonts/fonts.conf TERMINFO=/lib/terminfo
 [ -n "${TERM:-}" ] && [ "$TERM" != dumb ] || export TERM=vt100
-SIGN=""
-[ -d /wp/keys ] && SIGN="--keys /wp/keys"
-[ -f /wp/site.toml ] && SIGN="$SIGN --site /wp/site.toml"
-[ -n "$SIGN" ] || SIGN="--no-sign"
+. /usr/lib/wipeproof/common.sh  # $SIGN
 off() {
   wipeproof-upload
   cp /tmp/boot.log /wp/logs/boot.log 2>/dev/null

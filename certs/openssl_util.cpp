@@ -77,4 +77,24 @@ std::string sha256_hex(const void* data, std::size_t len) {
   return to_hex(std::span(reinterpret_cast<const std::byte*>(md), sizeof md));
 }
 
+std::string base64_encode(const std::string& in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::string> base64_decode(const std::string& in) {
+  if (in.size() % 4) return std::nullopt;
+  std::string out(in.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  std::size_t pad = in.empty() ? 0 : (in.end()[-1] == '=') + (in.size() > 1 && in.end()[-2] == '=');
+  out.resize(static_cast<std::size_t>(n) - pad);
+  return out;
+}
+
 }  // namespace wipeproof::certs

@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,5 +51,9 @@ Result<X509StackPtr> load_certs_pem(const std::string& path);
 std::string cert_subject(X509* cert);
 std::string cert_pem(X509* cert);
 std::string sha256_hex(const void* data, std::size_t len);
+/// RFC 4648 base64 (no line breaks), as the upload contract carries .p7s and .pdf files.
+std::string base64_encode(const std::string& bytes);
+/// Inverse of base64_encode; nothing for text that is not canonical padded base64.
+std::optional<std::string> base64_decode(const std::string& text);
 
 }  // namespace wipeproof::certs

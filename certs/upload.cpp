@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "certs/openssl_util.hpp"
 #include "core/hex.hpp"
 #include "core/sys.hpp"
 
@@ -43,33 +44,14 @@ Result<Url> parse_url(const std::string& url) {
   return u;
 }
 
-std::string base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
 struct StoreFree {
   void operator()(X509_STORE* s) const { X509_STORE_free(s); }
 };
 
-Result<std::unique_ptr<X509, X509Free>> load_pem(const std::string& path) {
-  WP_ASSIGN_OR_RETURN(std::string pem, read_text_file(path));
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (!cert) return make_error(ErrorKind::usage, path + ": not a PEM certificate");
-  return cert;
-}
-
 }  // namespace
 
 Result<std::string> certificate_fingerprint(const std::string& pem_path) {
-  WP_ASSIGN_OR_RETURN(auto cert, load_pem(pem_path));
+  WP_ASSIGN_OR_RETURN(X509Ptr cert, load_cert_pem(pem_path));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (X509_digest(cert.get(), EVP_sha256(), md, &len) != 1) return make_error(ErrorKind::internal, "X509_digest");
@@ -96,7 +78,7 @@ Result<std::vector<std::string>> certificate_files(const std::vector<std::string
 
 Result<std::vector<UploadResult>> upload_certificates(const UploadTarget& t, const std::vector<std::string>& files) {
   WP_ASSIGN_OR_RETURN(Url u, parse_url(t.url));
-  WP_ASSIGN_OR_RETURN(auto pinned, load_pem(t.server_cert_pem));
+  WP_ASSIGN_OR_RETURN(X509Ptr pinned, load_cert_pem(t.server_cert_pem));
   // Trust exactly the pinned certificate: the store holds nothing else, so no public CA (and no
   // other station) can stand in for it; the host name must still match it.
   httplib::SSLClient cli(u.host, u.port);
@@ -122,8 +104,8 @@ Result<std::vector<UploadResult>> upload_certificates(const UploadTarget& t, con
     }
     auto doc = nlohmann::json::parse(*cert, nullptr, false);
     r.record_id = doc.is_object() ? doc.value("record_id", "") : "";
-    nlohmann::json body = {{"certificate", *cert}, {"p7s_base64", base64(*p7s)}};
-    if (auto pdf = read_text_file(stem + ".pdf"); pdf) body["pdf_base64"] = base64(*pdf);
+    nlohmann::json body = {{"certificate", *cert}, {"p7s_base64", base64_encode(*p7s)}};
+    if (auto pdf = read_text_file(stem + ".pdf"); pdf) body["pdf_base64"] = base64_encode(*pdf);
     auto res = cli.Post((u.base + "/api/v1/certificates").c_str(), body.dump(), "application/json");
     if (!res) {
       std::string why = httplib::to_string(res.error());

@@ -1,7 +1,5 @@
 #include "station/ingest.hpp"
 
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 #include "certs/canonical_json.hpp"
@@ -11,17 +9,6 @@
 
 namespace wipeproof::station {
 namespace {
-
-bool unbase64(const std::string& in, std::string& out) {
-  if (in.size() % 4) return false;
-  out.assign(in.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return false;
-  std::size_t pad = in.empty() ? 0 : (in.end()[-1] == '=') + (in.size() > 1 && in.end()[-2] == '=');
-  out.resize(static_cast<std::size_t>(n) - pad);
-  return true;
-}
 
 std::string at(const nlohmann::json& j, const char* ptr) {
   auto p = nlohmann::json::json_pointer(ptr);
@@ -57,9 +44,11 @@ IngestVerdict ingest_certificate(Registry& reg, const std::string& body, const s
     v.reason = "expected {\"certificate\": TEXT, \"p7s_base64\": TEXT[, \"pdf_base64\": TEXT]}";
     return v;
   }
-  std::string text = req["certificate"].get<std::string>(), p7s, pdf;
-  if (!unbase64(req["p7s_base64"].get<std::string>(), p7s) ||
-      (req.contains("pdf_base64") && (!req["pdf_base64"].is_string() || !unbase64(req["pdf_base64"].get<std::string>(), pdf)))) {
+  std::string text = req["certificate"].get<std::string>();
+  std::optional<std::string> p7s = certs::base64_decode(req["p7s_base64"].get<std::string>()), pdf = std::string{};
+  if (req.contains("pdf_base64"))
+    pdf = req["pdf_base64"].is_string() ? certs::base64_decode(req["pdf_base64"].get<std::string>()) : std::nullopt;
+  if (!p7s || !pdf) {
     v.http_status = 400;
     v.reason = "p7s_base64 / pdf_base64 is not base64";
     return v;
@@ -76,15 +65,15 @@ IngestVerdict ingest_certificate(Registry& reg, const std::string& body, const s
     return v;
   }
   // An empty CA file would mean "intact but signer unverified": never enough to accept.
-  certs::SignatureCheck c = certs::verify_detached(text, p7s, ca);
+  certs::SignatureCheck c = certs::verify_detached(text, *p7s, ca);
   if (ca.empty() || c.status != certs::SignatureStatus::valid) {
     v.http_status = 422;
     v.reason = std::string("signature ") + certs::signature_status_name(c.status) + (c.detail.empty() ? "" : ": " + c.detail);
     return v;
   }
   CertificateRow row = row_from_certificate(text);
-  row.p7s = p7s;
-  row.pdf = pdf;
+  row.p7s = *p7s;
+  row.pdf = *pdf;
   row.source = source;
   v.id = row.id;
   auto inserted = reg.insert_certificate(row);

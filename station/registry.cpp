@@ -285,11 +285,4 @@ Result<std::size_t> Registry::backup_to(const std::string& path) {
   return count;
 }
 
-Result<std::size_t> Registry::certificate_count() {
-  std::lock_guard lock(mutex_);
-  Stmt s(db_, "SELECT count(*) FROM certificates");
-  if (!s.ok() || s.step() != SQLITE_ROW) return tl::unexpected(db_error(db_, "count"));
-  return static_cast<std::size_t>(s.integer(0));
-}
-
 }  // namespace wipeproof::station

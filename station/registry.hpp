@@ -55,8 +55,6 @@ class Registry {
   /// A consistent copy while the station runs (SQLite online backup), checked with
   /// PRAGMA integrity_check before it is renamed into place. Returns the certificates it holds.
   Result<std::size_t> backup_to(const std::string& path);
-  /// How many certificates it holds.
-  Result<std::size_t> certificate_count();
 
  private:
   Registry() = default;
