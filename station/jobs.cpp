@@ -12,18 +12,90 @@
 namespace wipeproof::station {
 using nlohmann::json;
 
-JobManager::JobManager(JobConfig config, Registry& registry)
-    : config_(std::move(config)), registry_(registry), poller_([this] { poll_loop(); }) {}
+namespace {
 
-JobManager::~JobManager() {
+json request_json(const JobRequest& r) {
+  return {{"device", r.device}, {"level", r.level},         {"method", r.method},
+          {"confirm", r.confirm}, {"operator", r.operator_name}, {"bay", r.bay}};
+}
+
+JobRequest request_of(const json& j) {
+  JobRequest r;
+  r.device = j.value("device", "");
+  r.level = j.value("level", "");
+  r.method = j.value("method", "");
+  r.confirm = j.value("confirm", "");
+  r.operator_name = j.value("operator", "");
+  r.bay = j.value("bay", "");
+  return r;
+}
+
+}  // namespace
+
+JobManager::JobManager(JobConfig config, Registry& registry) : config_(std::move(config)), registry_(registry) {
+  load_history();
+  poller_ = std::thread([this] { poll_loop(); });
+}
+
+JobManager::~JobManager() { shutdown(); }
+
+void JobManager::load_history() {
+  auto states = registry_.job_states(500);
+  if (!states) return;
+  for (const auto& text : *states) {
+    auto s = json::parse(text, nullptr, false);
+    if (!s.is_object() || !s.contains("id")) continue;
+    Job j;
+    j.id = s["id"];
+    j.request = request_of(s.value("request", json::object()));
+    j.order = s.value("started", "");
+    if (s.value("status", "") == "running") {
+      // The station stopped without recording this job's end (power loss, crash, kill -9): say so.
+      s["status"] = "interrupted";
+      s["interrupted_reason"] = "the station stopped while the wipe ran; no record of its end";
+      (void)registry_.audit("station", "job", j.id + " found running at start-up: marked interrupted");
+    }
+    j.state = s;
+    save(j);
+    jobs_.emplace(j.id, std::move(j));
+  }
+}
+
+void JobManager::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
   stop_ = true;
-  poller_.join();
+  if (poller_.joinable()) poller_.join();
   std::lock_guard lock(mutex_);
+  // SIGTERM makes each wipe stop, write its record with outcome interrupted and exit; wait for
+  // that record so no job is left untracked.
   for (auto& [id, j] : jobs_)
     if (j.child) {
       j.child->terminate();
-      (void)registry_.audit("station", "job", id + " interrupted by station shutdown");
+      j.state["interrupted_reason"] = "station shutdown";
     }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_grace_ms);
+  for (auto& [id, j] : jobs_) {
+    while (j.child && std::chrono::steady_clock::now() < deadline) {
+      drain(j);
+      if (j.child->poll_exit()) {
+        drain(j);
+        int code = j.child->exit_code();
+        j.child.reset();
+        finish(j, code);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (j.child) {  // did not stop in time: the destructor kills it; recorded as interrupted
+      j.child.reset();
+      finish(j, -1);
+    }
+    (void)registry_.audit("station", "job", id + " " + j.state.value("status", "") + " at station shutdown");
+  }
 }
 
 Result<std::string> JobManager::start(const JobRequest& r, const std::string& by) {
@@ -34,6 +106,7 @@ Result<std::string> JobManager::start(const JobRequest& r, const std::string& by
     return make_error(ErrorKind::usage, "level must be clear or purge");
   if (r.operator_name.empty()) return make_error(ErrorKind::usage, "operator (a named person) is required");
   std::lock_guard lock(mutex_);
+  if (shut_down_) return make_error(ErrorKind::refused, "the station is shutting down");
   for (const auto& [id, j] : jobs_)
     if (j.request.device == r.device && j.child)
       return make_error(ErrorKind::refused, r.device + " already has a running job (" + id + ")");
@@ -53,11 +126,37 @@ Result<std::string> JobManager::start(const JobRequest& r, const std::string& by
   j.id = id;
   j.request = r;
   j.child = std::make_unique<ChildProcess>(std::move(child));
-  j.state = {{"id", id}, {"device", r.device}, {"status", "running"}, {"started", now_utc()}, {"started_by", by},
-             {"operator", r.operator_name}, {"progress", {{"phase", "starting"}, {"percent", 0}}}};
+  j.order = now_utc();
+  j.state = {{"id", id},           {"device", r.device},  {"bay", r.bay},          {"status", "running"},
+             {"started", j.order}, {"started_by", by},    {"operator", r.operator_name},
+             {"request", request_json(r)}, {"progress", {{"phase", "starting"}, {"percent", 0}}}};
+  save(j);
+  publish("job_started", j.state);
   jobs_.emplace(id, std::move(j));
-  (void)registry_.audit(by, "job", fmt::format("{} started on {}", id, r.device));
+  (void)registry_.audit(by, "job", fmt::format("{} started on {}{}", id, r.device, r.bay.empty() ? "" : " (bay " + r.bay + ")"));
   return id;
+}
+
+Result<std::string> JobManager::restart(const std::string& id, const std::string& by) {
+  JobRequest r;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = jobs_.find(id);
+    if (it == jobs_.end()) return make_error(ErrorKind::usage, "no such job");
+    if (it->second.child) return make_error(ErrorKind::refused, "job is still running");
+    r = it->second.request;
+  }
+  WP_ASSIGN_OR_RETURN(std::string fresh, start(r, by));
+  std::lock_guard lock(mutex_);
+  if (auto it = jobs_.find(id); it != jobs_.end()) {
+    it->second.state["restarted_as"] = fresh;
+    save(it->second);
+  }
+  if (auto it = jobs_.find(fresh); it != jobs_.end()) {
+    it->second.state["restart_of"] = id;
+    save(it->second);
+  }
+  return fresh;
 }
 
 std::optional<json> JobManager::get(const std::string& id) {
@@ -74,6 +173,15 @@ json JobManager::list() {
   return a;
 }
 
+std::optional<json> JobManager::latest_for_device(const std::string& device) {
+  std::lock_guard lock(mutex_);
+  const Job* best = nullptr;
+  for (const auto& [id, j] : jobs_)
+    if (j.request.device == device && (!best || j.order > best->order)) best = &j;
+  if (!best) return std::nullopt;
+  return best->state;
+}
+
 Result<void> JobManager::abort(const std::string& id, const std::string& by) {
   std::lock_guard lock(mutex_);
   auto it = jobs_.find(id);
@@ -86,10 +194,22 @@ Result<void> JobManager::abort(const std::string& id, const std::string& by) {
   return {};
 }
 
+void JobManager::save(const Job& j) {
+  (void)registry_.save_job(j.id, j.request.device, j.state.value("status", ""), j.state.dump());
+}
+
+void JobManager::publish(const std::string& type, const json& data) {
+  if (config_.events) config_.events->publish(type, data);
+}
+
 void JobManager::finish(Job& j, int exit_code) {
   j.state["exit_code"] = exit_code;
   j.state["finished"] = now_utc();
-  j.state["status"] = j.state.contains("outcome") ? "finished" : "failed";
+  std::string outcome = j.state.value("outcome", "");
+  j.state["status"] = outcome == "interrupted" || (outcome.empty() && j.state.contains("interrupted_reason"))
+                          ? "interrupted"
+                      : !outcome.empty() ? "finished"
+                                         : "failed";
   // The certificate the wipe issued goes into the registry like an ingested one (verified files).
   if (j.state.contains("certificate_path")) {
     std::string path = j.state["certificate_path"];
@@ -102,46 +222,65 @@ void JobManager::finish(Job& j, int exit_code) {
       row.source = "station";
       auto ins = registry_.insert_certificate(row);
       j.state["registered"] = ins.has_value();
+      if (ins) j.state["certificate"] = row.id;
     }
   }
+  save(j);
+  publish("job_finished", j.state);
   (void)registry_.audit("station", "job", fmt::format("{} {} (exit {})", j.id, j.state.value("outcome", "no result"), exit_code));
 }
 
+void JobManager::drain(Job& j) {
+  json before = j.state["progress"];
+  for (const auto& line : j.child->read_lines()) {
+    auto e = json::parse(line, nullptr, false);
+    if (!e.is_object()) continue;
+    std::string kind = e.value("event", "");
+    if (kind == "progress") {
+      std::uint64_t done = e.value("bytes_done", std::uint64_t{0}), total = e.value("bytes_total", std::uint64_t{0});
+      j.state["progress"] = {{"phase", e.value("phase", "")}, {"step", e.value("step", 0)},
+                             {"steps", e.value("steps", 0)}, {"bytes_done", done}, {"bytes_total", total},
+                             {"percent", total ? static_cast<int>(done * 100 / total) : 0},
+                             {"bytes_per_s", e.value("bytes_per_s", std::uint64_t{0})},
+                             {"eta_s", e.value("eta_s", std::uint64_t{0})}};
+    } else if (kind == "done") {
+      j.state["outcome"] = e.value("outcome", "");
+      j.state["record_id"] = e.value("record_id", "");
+      j.state["exceptions"] = e.value("exceptions", json::array());
+      if (e.contains("certificate") && e["certificate"].is_object())
+        j.state["certificate_path"] = e["certificate"].value("json", "");
+      else if (e.contains("record_path"))
+        j.state["record_path"] = e["record_path"];
+    } else if (kind == "error") {
+      j.state["error"] = e.value("message", "");
+    }
+  }
+  // One event per visible change (phase, step or whole percent), not per progress line.
+  const json& now = j.state["progress"];
+  if (now.value("percent", 0) != before.value("percent", 0) || now.value("phase", "") != before.value("phase", "") ||
+      now.value("step", 0) != before.value("step", 0))
+    publish("job_progress", {{"id", j.id}, {"device", j.request.device}, {"bay", j.request.bay}, {"progress", now}});
+}
+
 void JobManager::poll_loop() {
+  auto last_save = std::chrono::steady_clock::now();
   while (!stop_) {
     {
       std::lock_guard lock(mutex_);
+      bool save_now = std::chrono::steady_clock::now() - last_save > std::chrono::seconds(5);
       for (auto& [id, j] : jobs_) {
         if (!j.child) continue;
-        for (const auto& line : j.child->read_lines()) {
-          auto e = json::parse(line, nullptr, false);
-          if (!e.is_object()) continue;
-          std::string kind = e.value("event", "");
-          if (kind == "progress") {
-            std::uint64_t done = e.value("bytes_done", std::uint64_t{0}), total = e.value("bytes_total", std::uint64_t{0});
-            j.state["progress"] = {{"phase", e.value("phase", "")}, {"step", e.value("step", 0)},
-                                   {"steps", e.value("steps", 0)}, {"bytes_done", done}, {"bytes_total", total},
-                                   {"percent", total ? static_cast<int>(done * 100 / total) : 0},
-                                   {"bytes_per_s", e.value("bytes_per_s", std::uint64_t{0})},
-                                   {"eta_s", e.value("eta_s", std::uint64_t{0})}};
-          } else if (kind == "done") {
-            j.state["outcome"] = e.value("outcome", "");
-            j.state["record_id"] = e.value("record_id", "");
-            j.state["exceptions"] = e.value("exceptions", json::array());
-            if (e.contains("certificate") && e["certificate"].is_object())
-              j.state["certificate_path"] = e["certificate"].value("json", "");
-            else if (e.contains("record_path"))
-              j.state["record_path"] = e["record_path"];
-          } else if (kind == "error") {
-            j.state["error"] = e.value("message", "");
-          }
-        }
+        drain(j);
         if (j.child->poll_exit()) {
+          drain(j);
           int code = j.child->exit_code();
           j.child.reset();
           finish(j, code);
+        } else if (save_now) {
+          save(j);  // progress survives a station crash to within a few seconds
         }
       }
+      if (save_now) last_save = std::chrono::steady_clock::now();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

@@ -11,6 +11,7 @@
 #include "core/hex.hpp"
 #include "certs/openssl_util.hpp"
 #include "core/sys.hpp"
+#include "certs/ledger.hpp"
 
 namespace wipeproof::station {
 namespace {
@@ -59,6 +60,17 @@ const char* const kMigrations[] = {
          action TEXT NOT NULL, detail TEXT NOT NULL);
        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;)",
+    // 2: the certificate ledger (one hash-chained entry per accepted certificate, so a partial
+    // loss names its range), jobs that survive a restart, and dashboard users.
+    R"(CREATE TABLE ledger (seq INTEGER PRIMARY KEY, certificate_id TEXT NOT NULL UNIQUE,
+         cert_sha256 TEXT NOT NULL, at TEXT NOT NULL, prev_sha256 TEXT NOT NULL, entry_sha256 TEXT NOT NULL);
+       CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+       CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+       CREATE TABLE jobs (id TEXT PRIMARY KEY, device TEXT NOT NULL, status TEXT NOT NULL, state TEXT NOT NULL,
+         updated_at TEXT NOT NULL);
+       CREATE TABLE users (name TEXT PRIMARY KEY, role INTEGER NOT NULL, salt TEXT NOT NULL,
+         password_sha256 TEXT NOT NULL, iterations INTEGER NOT NULL, totp_secret TEXT NOT NULL,
+         created_at TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT NOT NULL DEFAULT '');)",
 };
 
 }  // namespace
@@ -79,8 +91,9 @@ std::optional<Role> parse_role(const std::string& s) {
   return std::nullopt;
 }
 
-Result<std::unique_ptr<Registry>> Registry::open(const std::string& path) {
+Result<std::unique_ptr<Registry>> Registry::open(const std::string& path, const std::string& ledger_mirror) {
   std::unique_ptr<Registry> r(new Registry);
+  r->ledger_mirror_ = ledger_mirror;
   if (sqlite3_open_v2(path.c_str(), &r->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK)
     return tl::unexpected(db_error(r->db_, "open " + path));
@@ -89,6 +102,7 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::string& path) {
   // accepted certificate survives a power cut.
   WP_RETURN_IF_ERROR(r->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   WP_RETURN_IF_ERROR(r->migrate());
+  WP_RETURN_IF_ERROR(r->backfill_ledger());
   return r;
 }
 
@@ -127,8 +141,20 @@ Result<void> Registry::migrate() {
 
 Result<bool> Registry::insert_certificate(const CertificateRow& c) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "INSERT OR IGNORE INTO certificates VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare insert"));
+  // The certificate and its ledger entry commit together: the ledger never names a certificate
+  // the registry did not accept, and no accepted certificate lacks an entry.
+  WP_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+  auto done = [&](Result<bool> r) -> Result<bool> {
+    if (!r || !*r) {
+      (void)exec(r ? "COMMIT" : "ROLLBACK");
+      return r;
+    }
+    if (auto c2 = exec("COMMIT"); !c2) return tl::unexpected(c2.error());
+    return r;
+  };
+  Stmt s(db_, "INSERT OR IGNORE INTO certificates (id, serial, model, result, level, method, operator, organisation, "
+              "issued_at, sha256, json, p7s, pdf, received_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return done(tl::unexpected(db_error(db_, "prepare insert")));
   int i = 1;
   for (const std::string* v : {&c.id, &c.serial, &c.model, &c.result, &c.level, &c.method, &c.operator_name,
                                &c.organisation, &c.issued_at, &c.sha256})
@@ -138,8 +164,109 @@ Result<bool> Registry::insert_certificate(const CertificateRow& c) {
   s.bind_blob(i++, c.pdf);
   s.bind(i++, c.received_at.empty() ? now_utc() : c.received_at);
   s.bind(i++, c.source);
-  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert certificate"));
-  return sqlite3_changes(db_) == 1;
+  if (s.step() != SQLITE_DONE) return done(tl::unexpected(db_error(db_, "insert certificate")));
+  if (sqlite3_changes(db_) != 1) return done(false);
+  auto entry = append_ledger_locked(c.id, c.sha256);
+  if (!entry) return done(tl::unexpected(entry.error()));
+  auto committed = done(true);
+  if (committed && !ledger_mirror_.empty()) {
+    // The mirror is a second, independent copy (DATA/ledger.jsonl): rows deleted from the
+    // database, even the newest ones, are still named by it.
+    auto m = certs::ledger_append(ledger_mirror_, c.id, c.sha256, entry->at);
+    if (!m) return tl::unexpected(m.error());
+  }
+  return committed;
+}
+
+Result<RegistryLedgerEntry> Registry::append_ledger_locked(const std::string& id, const std::string& cert_sha256) {
+  RegistryLedgerEntry e;
+  e.certificate_id = id;
+  e.cert_sha256 = cert_sha256;
+  e.at = now_utc();
+  e.prev_sha256 = std::string(64, '0');
+  {
+    Stmt last(db_, "SELECT seq, entry_sha256 FROM ledger ORDER BY seq DESC LIMIT 1");
+    if (!last.ok()) return tl::unexpected(db_error(db_, "prepare ledger"));
+    if (last.step() == SQLITE_ROW) {
+      e.seq = static_cast<std::uint64_t>(last.integer(0));
+      e.prev_sha256 = last.text(1);
+    }
+  }
+  ++e.seq;
+  std::string canonical = fmt::format("{}\n{}\n{}\n{}\n{}", e.seq, e.certificate_id, e.cert_sha256, e.at, e.prev_sha256);
+  e.entry_sha256 = certs::sha256_hex(canonical.data(), canonical.size());
+  Stmt ins(db_, "INSERT INTO ledger VALUES (?,?,?,?,?,?)");
+  if (!ins.ok()) return tl::unexpected(db_error(db_, "prepare ledger insert"));
+  ins.bind(1, static_cast<std::int64_t>(e.seq));
+  ins.bind(2, e.certificate_id);
+  ins.bind(3, e.cert_sha256);
+  ins.bind(4, e.at);
+  ins.bind(5, e.prev_sha256);
+  ins.bind(6, e.entry_sha256);
+  if (ins.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "ledger insert"));
+  return e;
+}
+
+Result<std::vector<RegistryLedgerEntry>> Registry::ledger_entries() {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT seq, certificate_id, cert_sha256, at, prev_sha256, entry_sha256 FROM ledger ORDER BY seq");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare ledger read"));
+  std::vector<RegistryLedgerEntry> out;
+  while (s.step() == SQLITE_ROW)
+    out.push_back({static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+  return out;
+}
+
+Result<std::vector<std::string>> Registry::certificate_ids() {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT id FROM certificates ORDER BY id");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare ids"));
+  std::vector<std::string> out;
+  while (s.step() == SQLITE_ROW) out.push_back(s.text(0));
+  return out;
+}
+
+Result<void> Registry::backfill_ledger() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, std::string>> missing;
+  {
+    Stmt s(db_, "SELECT id, sha256 FROM certificates WHERE id NOT IN (SELECT certificate_id FROM ledger) "
+                "ORDER BY received_at, id");
+    if (!s.ok()) return tl::unexpected(db_error(db_, "prepare backfill"));
+    while (s.step() == SQLITE_ROW) missing.emplace_back(s.text(0), s.text(1));
+  }
+  if (missing.empty()) return {};
+  WP_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+  for (const auto& [id, sha] : missing)
+    if (auto e = append_ledger_locked(id, sha); !e) {
+      (void)exec("ROLLBACK");
+      return tl::unexpected(e.error());
+    }
+  return exec("COMMIT");
+}
+
+Result<void> Registry::save_job(const std::string& id, const std::string& device, const std::string& status,
+                                const std::string& state_json) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "INSERT INTO jobs VALUES (?1,?2,?3,?4,?5) ON CONFLICT(id) DO UPDATE SET status=?3, state=?4, updated_at=?5");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare job"));
+  s.bind(1, id);
+  s.bind(2, device);
+  s.bind(3, status);
+  s.bind(4, state_json);
+  s.bind(5, now_utc());
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "save job"));
+  return {};
+}
+
+Result<std::vector<std::string>> Registry::job_states(std::size_t last) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT state FROM (SELECT state, rowid FROM jobs ORDER BY rowid DESC LIMIT ?1) ORDER BY rowid");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare jobs"));
+  s.bind(1, static_cast<std::int64_t>(last));
+  std::vector<std::string> out;
+  while (s.step() == SQLITE_ROW) out.push_back(s.text(0));
+  return out;
 }
 
 Result<std::vector<CertificateRow>> Registry::find_certificates(const CertificateFilter& f, bool with_files) {
@@ -229,15 +356,59 @@ Result<std::optional<Role>> Registry::role_of(const std::string& token) {
   return std::optional<Role>{static_cast<Role>(s.integer(0))};
 }
 
-Result<void> Registry::audit(const std::string& actor, const std::string& action, const std::string& detail) {
+Result<void> Registry::create_user(const UserRow& u) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)");
-  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare audit"));
-  s.bind(1, now_utc());
-  s.bind(2, actor);
-  s.bind(3, action);
-  s.bind(4, detail);
-  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "audit"));
+  Stmt s(db_, "INSERT OR IGNORE INTO users (name, role, salt, password_sha256, iterations, totp_secret, created_at) "
+              "VALUES (?,?,?,?,?,?,?)");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare user"));
+  s.bind(1, u.name);
+  s.bind(2, static_cast<std::int64_t>(u.role));
+  s.bind(3, u.salt);
+  s.bind(4, u.password_hash);
+  s.bind(5, static_cast<std::int64_t>(u.iterations));
+  s.bind(6, u.totp_secret);
+  s.bind(7, now_utc());
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert user"));
+  if (sqlite3_changes(db_) != 1) return make_error(ErrorKind::refused, "user " + u.name + " already exists");
+  return {};
+}
+
+Result<std::optional<UserRow>> Registry::get_user(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT name, role, salt, password_sha256, iterations, totp_secret, failures, locked_until FROM users "
+              "WHERE name = ?1");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare user read"));
+  s.bind(1, name);
+  if (s.step() != SQLITE_ROW) return std::optional<UserRow>{};
+  UserRow u{s.text(0), static_cast<Role>(s.integer(1)), s.text(2), s.text(3), static_cast<int>(s.integer(4)),
+            s.text(5), static_cast<int>(s.integer(6)), s.text(7)};
+  return std::optional<UserRow>{u};
+}
+
+Result<void> Registry::set_login_state(const std::string& name, int failures, const std::string& locked_until) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "UPDATE users SET failures = ?2, locked_until = ?3 WHERE name = ?1");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare login state"));
+  s.bind(1, name);
+  s.bind(2, static_cast<std::int64_t>(failures));
+  s.bind(3, locked_until);
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "login state"));
+  return {};
+}
+
+Result<void> Registry::audit(const std::string& actor, const std::string& action, const std::string& detail) {
+  std::string at = now_utc();
+  {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)");
+    if (!s.ok()) return tl::unexpected(db_error(db_, "prepare audit"));
+    s.bind(1, at);
+    s.bind(2, actor);
+    s.bind(3, action);
+    s.bind(4, detail);
+    if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "audit"));
+  }
+  if (sink_) sink_(at, actor, action, detail);
   return {};
 }
 

@@ -16,6 +16,10 @@
 #include "station/ingest.hpp"
 #include "station/jobs.hpp"
 #include "station/tls.hpp"
+#include "station/access.hpp"
+#include "station/bays.hpp"
+#include "station/events.hpp"
+#include "station/web_assets.hpp"
 
 namespace wipeproof::station {
 namespace fs = std::filesystem;
@@ -23,34 +27,7 @@ using nlohmann::json;
 
 namespace {
 
-void reply(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-/// The caller's role, or an answer (401/403) already written. Every decision is audited.
-bool authorize(Registry& reg, const httplib::Request& req, httplib::Response& res, Role need) {
-  std::string auth = req.get_header_value("Authorization");
-  std::string who = req.remote_addr;
-  std::optional<Role> role;
-  if (auth.rfind("Bearer ", 0) == 0) {
-    auto r = reg.role_of(auth.substr(7));
-    if (r) role = *r;
-  }
-  if (!role) {
-    (void)reg.audit(who, "denied", fmt::format("{} {}: no valid token", req.method, req.path));
-    reply(res, 401, {{"reason", "a valid token is required (Authorization: Bearer TOKEN)"}});
-    return false;
-  }
-  if (static_cast<int>(*role) < static_cast<int>(need)) {
-    (void)reg.audit(fmt::format("{} ({})", who, role_name(*role)), "denied",
-                    fmt::format("{} {}: needs role {}", req.method, req.path, role_name(need)));
-    reply(res, 403, {{"reason", fmt::format("role {} may not do this (needs {})", role_name(*role), role_name(need))}});
-    return false;
-  }
-  (void)reg.audit(fmt::format("{} ({})", who, role_name(*role)), "access", fmt::format("{} {}", req.method, req.path));
-  return true;
-}
+void reply(httplib::Response& res, int status, const json& body) { reply_json(res, status, body); }
 
 std::string csv_field(const std::string& v) {
   if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
@@ -104,33 +81,72 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     srv = std::make_unique<httplib::Server>();
   }
   srv->set_payload_max_length(64u << 20);
+  // Each open dashboard holds one worker for its event stream: size the pool for a rack.
+  srv->new_task_queue = [] { return new httplib::ThreadPool(48); };
+  EventHub events;
   JobConfig jc;
   jc.wipeproof = o.wipeproof;
   jc.out_dir = (fs::path(o.data_dir) / "certs").string();
   jc.keys = o.keys;
   jc.site = o.site;
   jc.no_sign = o.keys.empty();
+  jc.events = &events;
+  jc.shutdown_grace_ms = o.shutdown_grace_ms;
   JobManager jobs(jc, reg);
+  BayWatcher bays(o.bays, o.poll_ms, events, reg, jobs);
+  Access access(reg, o.tls);
+  auto authorize = [&](const httplib::Request& req, httplib::Response& res, Role need) {
+    return access.authorize(req, res, need);
+  };
+  for (const auto& asset : web_assets()) {
+    srv->Get(std::string(asset.url), [&asset](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_content(std::string(asset.body), std::string(asset.content_type));
+    });
+  }
+  srv->Post("/api/v1/login", [&](const httplib::Request& req, httplib::Response& res) { access.login(req, res); });
+  srv->Post("/api/v1/logout", [&](const httplib::Request& req, httplib::Response& res) { access.logout(req, res); });
+  srv->Get("/api/v1/me", [&](const httplib::Request& req, httplib::Response& res) {
+    auto c = authorize(req, res, Role::read);
+    if (!c) return;
+    reply(res, 200, {{"user", c->user.empty() ? c->actor : c->user}, {"role", role_name(c->role)}});
+  });
   srv->Get("/api/v1/drives", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::read)) return;
-    auto devs = device::list_block_devices();
-    if (!devs) return reply(res, 500, {{"reason", devs.error().context}});
-    json list = json::array();
-    for (const auto& d : *devs) {
-      if (!d.parent.empty() || d.size_bytes == 0) continue;
-      std::string in_use = d.usage.system ? "holds the running system"
-                           : !d.usage.mountpoints.empty() ? "mounted on " + d.usage.mountpoints.front()
-                           : !d.usage.swap.empty()        ? "active swap"
-                           : !d.usage.holders.empty()     ? "in use by " + d.usage.holders.front()
-                                                          : "";
-      list.push_back({{"name", d.name}, {"path", d.path}, {"model", d.model}, {"serial", d.serial},
-                      {"size_bytes", d.size_bytes}, {"bus", d.transport}, {"rotational", d.rotational},
-                      {"in_use", in_use}, {"confirm", d.serial.empty() ? d.name : d.serial}});
-    }
-    reply(res, 200, {{"drives", list}});
+    if (!authorize(req, res, Role::read)) return;
+    auto list = bays.drives_json();
+    if (!list) return reply(res, 500, {{"reason", list.error().context}});
+    reply(res, 200, {{"drives", *list}});
+  });
+  srv->Get("/api/v1/bays", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(req, res, Role::read)) return;
+    reply(res, 200, {{"bays", bays.bays_json()}});
+  });
+  srv->Get("/api/v1/events", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(req, res, Role::read)) return;
+    std::uint64_t after = events.last_seq();
+    if (std::string last = req.get_header_value("Last-Event-ID"); !last.empty() && last.size() < 20 &&
+                                                                  last.find_first_not_of("0123456789") == std::string::npos)
+      after = std::stoull(last);
+    auto cursor = std::make_shared<std::uint64_t>(after);
+    res.set_header("Cache-Control", "no-store");
+    res.set_chunked_content_provider("text/event-stream", [&events, &stop, cursor](std::size_t, httplib::DataSink& sink) {
+      if (stop.load() || events.closed()) return false;
+      bool gap = false;
+      auto batch = events.wait_after(*cursor, 15000, gap);
+      std::string out;
+      if (gap) out += fmt::format("event: reload\ndata: {{}}\n\n");
+      for (const auto& e : batch) {
+        out += fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.seq, e.type, e.data.dump());
+        *cursor = e.seq;
+      }
+      if (out.empty()) out = ": keep-alive\n\n";  // also tells us when the client has gone
+      return sink.write(out.data(), out.size());
+    });
   });
   srv->Post("/api/v1/jobs", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::operator_)) return;
+    auto c = authorize(req, res, Role::operator_);
+    if (!c) return;
     auto b = json::parse(req.body, nullptr, false);
     if (!b.is_object()) return reply(res, 400, {{"reason", "expected a JSON object"}});
     JobRequest r;
@@ -138,26 +154,35 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     r.level = b.value("level", "");
     r.method = b.value("method", "");
     r.confirm = b.value("confirm", "");
-    r.operator_name = b.value("operator", "");
-    auto id = jobs.start(r, req.remote_addr);
+    // A person signed in answers for the wipe; a token must name who does.
+    r.operator_name = b.value("operator", c->user);
+    auto id = jobs.start(r, c->actor);
     if (!id) return reply(res, id.error().kind == ErrorKind::refused ? 409 : 400, {{"reason", id.error().context}});
     reply(res, 201, {{"id", *id}});
   });
   srv->Get("/api/v1/jobs", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::read)) return;
+    if (!authorize(req, res, Role::read)) return;
     reply(res, 200, {{"jobs", jobs.list()}});
   });
   srv->Get(R"(/api/v1/jobs/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::read)) return;
+    if (!authorize(req, res, Role::read)) return;
     auto j = jobs.get(req.matches[1]);
     if (!j) return reply(res, 404, {{"reason", "no such job"}});
     reply(res, 200, *j);
   });
   srv->Delete(R"(/api/v1/jobs/([0-9a-f-]{36}))", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::operator_)) return;
-    auto a = jobs.abort(req.matches[1], req.remote_addr);
+    auto c = authorize(req, res, Role::operator_);
+    if (!c) return;
+    auto a = jobs.abort(req.matches[1], c->actor);
     if (!a) return reply(res, a.error().kind == ErrorKind::usage ? 404 : 409, {{"reason", a.error().context}});
     reply(res, 202, {{"aborting", std::string(req.matches[1])}});
+  });
+  srv->Post(R"(/api/v1/jobs/([0-9a-f-]{36})/restart)", [&](const httplib::Request& req, httplib::Response& res) {
+    auto c = authorize(req, res, Role::operator_);
+    if (!c) return;
+    auto id = jobs.restart(req.matches[1], c->actor);
+    if (!id) return reply(res, id.error().kind == ErrorKind::usage ? 404 : 409, {{"reason", id.error().context}});
+    reply(res, 201, {{"id", *id}, {"restart_of", std::string(req.matches[1])}});
   });
   srv->Post("/api/v1/certificates", [&](const httplib::Request& req, httplib::Response& res) {
     IngestVerdict v = ingest_certificate(reg, req.body, o.trusted_ca, "ingest");
@@ -168,7 +193,7 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     reply(res, v.http_status, body);
   });
   srv->Get("/api/v1/certificates", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::read)) return;
+    if (!authorize(req, res, Role::read)) return;
     auto rows = reg.find_certificates(filter_of(req));
     if (!rows) return reply(res, 500, {{"reason", rows.error().context}});
     json list = json::array();
@@ -176,7 +201,7 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     reply(res, 200, {{"certificates", list}, {"count", list.size()}});
   });
   srv->Get(R"(/api/v1/certificates/([0-9a-f-]{36})\.(json|p7s|pdf))", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::read)) return;
+    if (!authorize(req, res, Role::read)) return;
     auto row = reg.get_certificate(req.matches[1]);
     if (!row) return reply(res, 500, {{"reason", row.error().context}});
     if (!*row) return reply(res, 404, {{"reason", "no such certificate"}});
@@ -186,7 +211,7 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     res.set_content(data, ext == "json" ? "application/json" : ext == "p7s" ? "application/pkcs7-signature" : "application/pdf");
   });
   srv->Get("/api/v1/export.csv", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::read)) return;
+    if (!authorize(req, res, Role::read)) return;
     auto f = filter_of(req);
     f.limit = 1000000;
     auto rows = reg.find_certificates(f);
@@ -196,10 +221,11 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
       for (const std::string* v : {&r.id, &r.serial, &r.model, &r.result, &r.level, &r.method, &r.operator_name,
                                    &r.organisation, &r.issued_at, &r.sha256})
         csv += csv_field(*v) + (v == &r.sha256 ? "\r\n" : ",");
+    res.set_header("Content-Disposition", "attachment; filename=\"certificates.csv\"");
     res.set_content(csv, "text/csv");
   });
   srv->Get("/api/v1/audit", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!authorize(reg, req, res, Role::admin)) return;
+    if (!authorize(req, res, Role::admin)) return;
     auto lines = reg.audit_lines(1000);
     if (!lines) return reply(res, 500, {{"reason", lines.error().context}});
     reply(res, 200, {{"audit", *lines}});
@@ -212,12 +238,15 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
   WP_RETURN_IF_ERROR(write_file_atomic((fs::path(o.data_dir) / "port").string(), std::to_string(port) + "\n"));
   std::thread stopper([&] {
     while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    events.close();  // event streams end, so their workers are free for stop()
     srv->stop();
   });
-  (void)reg.audit("station", "start", fmt::format("listening on {}:{} ({})", o.host, port, o.tls ? "https" : "http"));
+  (void)reg.audit("station", "start", fmt::format("listening on {}:{} ({}), {} bay(s)", o.host, port,
+                                                  o.tls ? "https" : "http", o.bays.size()));
   bool ok = srv->listen_after_bind();
   stop = true;
   stopper.join();
+  jobs.shutdown();  // running wipes stop and are recorded before the station says it stopped
   (void)reg.audit("station", "stop", "graceful shutdown");
   if (!ok) return make_error(ErrorKind::sys, "the server stopped unexpectedly");
   return {};

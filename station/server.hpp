@@ -5,15 +5,19 @@
 //   GET  /api/v1/certificates/{id}.json|.p7s|.pdf           read
 //   GET  /api/v1/export.csv                                  read
 //   GET  /api/v1/audit                                       admin
-//   GET  /api/v1/drives                                      read
+//   GET  /api/v1/drives, /api/v1/bays                        read
 //   POST /api/v1/jobs {"device","level"|"method","confirm","operator"}   operator
 //   GET  /api/v1/jobs, /api/v1/jobs/{id}                     read
-//   DELETE /api/v1/jobs/{id}  (abort)                        operator
-// Authorization: Bearer TOKEN; every request is written to the audit log.
+//   DELETE /api/v1/jobs/{id}  (abort), POST /api/v1/jobs/{id}/restart    operator
+//   GET  /api/v1/events  (server-sent events)                read
+//   POST /api/v1/login, /api/v1/logout; GET /api/v1/me       (dashboard sessions)
+//   GET  /  /app.js  /style.css                              the dashboard (no data in it)
+// Authorization: Bearer TOKEN or the dashboard's session cookie; every request is audited.
 #include <atomic>
 #include <string>
 
 #include "core/result.hpp"
+#include "station/config.hpp"
 #include "station/registry.hpp"
 
 namespace wipeproof::station {
@@ -26,6 +30,9 @@ struct StationOptions {
   std::string trusted_ca;  ///< organisation CA(s) that ingested certificates must chain to
   std::string wipeproof;   ///< the binary jobs run (this one)
   std::string keys, site;  ///< signing for jobs started here; no keys: unsigned records
+  std::vector<BaySpec> bays;
+  int poll_ms = 500;
+  int shutdown_grace_ms = 15000;
 };
 
 /// Prepares DATA (0700): registry, admin.token on first start, TLS identity. Returns the admin

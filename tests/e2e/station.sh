@@ -117,6 +117,20 @@ expect_rc 0 "$WP" station restore --data "$TMP/restored" --from "$TMP/backup.db"
 expect_output "restored 4 certificates"
 expect_rc 3 "$WP" station restore --data "$TMP/restored" --from "$TMP/backup.db" --keys "$TMP/keys"
 expect_output "pass --replace"
+# A partial loss in the restored copy: the ledger (the registry's own table and the station's
+# DATA/ledger.jsonl) names exactly the missing range.
+expect_rc 0 "$WP" station ledger check --data "$TMP/restored" --ledger "$D/ledger.jsonl"
+expect_output "4 entries, intact"
+python3 - "$TMP/restored/registry.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+ids = [r[0] for r in db.execute("select certificate_id from ledger where seq in (2, 3)")]
+db.executemany("delete from certificates where id = ?", [(i,) for i in ids])
+db.commit()
+PY
+expect_rc 6 "$WP" station ledger check --data "$TMP/restored" --ledger "$D/ledger.jsonl"
+expect_output "missing certificates: ledger entries 2-3 (2 certificate(s))"
+expect_output "ledger $D/ledger.jsonl: 4 entries, NOT intact"
 cp "$TMP/backup.db" "$TMP/damaged.db"
 cp "$TMP/backup.db.sha256" "$TMP/damaged.db.sha256"
 printf 'x' | dd of="$TMP/damaged.db" bs=1 seek=5000 conv=notrunc status=none

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "station/auth.hpp"
+#include "station/ledger_check.hpp"
 #include "station/registry.hpp"
 
 using namespace wipeproof;
@@ -36,7 +38,7 @@ TEST_CASE("registry: migrations, duplicates, filters, reopen", "[station]") {
   {
     auto reg = Registry::open(path);
     REQUIRE(reg);
-    CHECK((*reg)->schema_version() == 1);
+    CHECK((*reg)->schema_version() == 2);
     CHECK(*(*reg)->insert_certificate(row("a", "S1", "erased", "2026-11-01T10:00:00.000Z")));
     CHECK(*(*reg)->insert_certificate(row("b", "S2", "not_erased", "2026-11-02T10:00:00.000Z")));
     CHECK(*(*reg)->insert_certificate(row("c", "S1", "erased", "2026-11-03T10:00:00.000Z")));
@@ -44,7 +46,7 @@ TEST_CASE("registry: migrations, duplicates, filters, reopen", "[station]") {
   }
   auto reg = Registry::open(path);  // reopening applies no migration twice
   REQUIRE(reg);
-  CHECK((*reg)->schema_version() == 1);
+  CHECK((*reg)->schema_version() == 2);
   CertificateFilter f;
   CHECK((*reg)->find_certificates(f)->size() == 3);
   f.serial = "S1";
@@ -83,4 +85,76 @@ TEST_CASE("registry: tokens are stored hashed and carry their role; the audit lo
   auto lines = (*reg)->audit_lines(10);
   REQUIRE(lines->size() == 2);
   CHECK_THAT(lines->back(), Catch::Contains("denied GET /y"));
+}
+
+TEST_CASE("registry: every accepted certificate gets the next chained ledger entry; a copy goes to the mirror", "[station]") {
+  std::string path = fresh_db();
+  std::string mirror = (std::filesystem::path(path).parent_path() / "ledger.jsonl").string();
+  auto reg = Registry::open(path, mirror);
+  REQUIRE(reg);
+  for (const char* id : {"a", "b", "c"}) REQUIRE(*(*reg)->insert_certificate(row(id, "S", "erased", "2026-11-01T10:00:00Z")));
+  CHECK_FALSE(*(*reg)->insert_certificate(row("b", "S", "erased", "2026-11-01T10:00:00Z")));  // no entry for a duplicate
+  auto entries = (*reg)->ledger_entries();
+  REQUIRE(entries->size() == 3);
+  CHECK((*entries)[0].seq == 1);
+  CHECK((*entries)[2].certificate_id == "c");
+  CHECK((*entries)[1].prev_sha256 == (*entries)[0].entry_sha256);
+  CHECK((*entries)[0].prev_sha256 == std::string(64, '0'));
+  auto file = check_ledger_file(mirror, {"a", "b", "c"});
+  REQUIRE(file);
+  CHECK(file->entries == 3);
+  CHECK(file->intact());
+  auto held = check_registry_ledger(*entries, {"a", "b", "c"});
+  CHECK(held.intact());
+}
+
+TEST_CASE("ledger check: lost certificates are named as ranges; holes and altered entries are problems", "[station]") {
+  std::vector<RegistryLedgerEntry> e;
+  auto reg = Registry::open(fresh_db());
+  REQUIRE(reg);
+  for (int i = 1; i <= 8; ++i)
+    REQUIRE(*(*reg)->insert_certificate(row("id" + std::to_string(i), "S", "erased", "2026-11-01T10:00:00Z")));
+  e = *(*reg)->ledger_entries();
+  // Certificates 3, 4 and 8 lost: two ranges, with their ids.
+  auto r = check_registry_ledger(e, {"id1", "id2", "id5", "id6", "id7"});
+  REQUIRE(r.missing.size() == 2);
+  CHECK(range_text(r.missing[0]) == "3-4");
+  CHECK(r.missing[0].certificate_ids == std::vector<std::string>{"id3", "id4"});
+  CHECK(range_text(r.missing[1]) == "8");
+  CHECK(r.problems.empty());
+  // Ledger rows 5-6 removed as well (someone dropped the triggers): a hole, ids unknown.
+  auto cut = e;
+  cut.erase(cut.begin() + 4, cut.begin() + 6);
+  auto h = check_registry_ledger(cut, {"id1", "id2", "id3", "id4", "id7", "id8"});
+  REQUIRE(h.holes.size() == 1);
+  CHECK(range_text(h.holes[0]) == "5-6");
+  CHECK(h.missing.empty());
+  // An altered entry is caught by its hash.
+  auto altered = e;
+  altered[1].certificate_id = "forged";
+  auto a = check_registry_ledger(altered, {"id1", "forged", "id3", "id4", "id5", "id6", "id7", "id8"});
+  REQUIRE_FALSE(a.problems.empty());
+  CHECK_THAT(a.problems.front(), Catch::Contains("entry 2"));
+}
+
+TEST_CASE("registry: jobs keep their last state; users are unique", "[station]") {
+  auto reg = Registry::open(fresh_db());
+  REQUIRE(reg);
+  REQUIRE((*reg)->save_job("j1", "/dev/loop1", "running", R"({"id":"j1","status":"running"})"));
+  REQUIRE((*reg)->save_job("j1", "/dev/loop1", "finished", R"({"id":"j1","status":"finished"})"));
+  REQUIRE((*reg)->save_job("j2", "/dev/loop2", "running", R"({"id":"j2","status":"running"})"));
+  auto states = (*reg)->job_states(10);
+  REQUIRE(states->size() == 2);
+  CHECK_THAT(states->front(), Catch::Contains("finished"));
+  auto u = new_user("alice", Role::operator_, "correct horse battery");
+  REQUIRE(u);
+  REQUIRE((*reg)->create_user(*u));
+  auto again = (*reg)->create_user(*u);
+  REQUIRE_FALSE(again);
+  CHECK(again.error().kind == ErrorKind::refused);
+  auto got = (*reg)->get_user("alice");
+  REQUIRE(*got);
+  CHECK((*got)->role == Role::operator_);
+  CHECK((*got)->password_hash != "correct horse battery");
+  CHECK_FALSE(*(*reg)->get_user("bob"));
 }

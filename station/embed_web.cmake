@@ -1,0 +1,18 @@
+# Embeds the dashboard (web/*) into the binary as raw string literals: the station serves it with
+# no files to install and no external CDN. Run by the build: cmake -DSRC=web -DOUT=file.cpp -P this
+set(out "// Generated from station/web by station/embed_web.cmake; do not edit.\n#include \"station/web_assets.hpp\"\nnamespace wipeproof::station {\nconst std::vector<WebAsset>& web_assets() {\n  static const std::vector<WebAsset> assets{\n")
+foreach(pair "index.html|/|text/html; charset=utf-8" "app.js|/app.js|text/javascript; charset=utf-8" "style.css|/style.css|text/css; charset=utf-8")
+  string(REPLACE "|" ";" parts "${pair}")
+  list(GET parts 0 file)
+  list(GET parts 1 url)
+  list(GET parts 2 type)
+  file(READ "${SRC}/${file}" content)
+  string(FIND "${content}" ")WPWEB\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} contains the raw-string delimiter")
+  endif()
+  string(APPEND out "    {\"${url}\", \"${type}\", R\"WPWEB(${content})WPWEB\"},\n")
+endforeach()
+string(APPEND out "  };\n  return assets;\n}\n}  // namespace wipeproof::station\n")
+file(WRITE "${OUT}.tmp" "${out}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
