@@ -79,6 +79,7 @@ void JobManager::shutdown() {
     }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_grace_ms);
   for (auto& [id, j] : jobs_) {
+    if (!j.child) continue;
     while (j.child && std::chrono::steady_clock::now() < deadline) {
       drain(j);
       if (j.child->poll_exit()) {
