@@ -17,5 +17,9 @@ if [ -n "$missing" ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends $missing
 fi
+# The browser test's driver (playwright-core, pinned in tests/browser/package-lock.json) from the
+# npm registry; it drives Debian's chromium, never a downloaded browser.
+command -v npm >/dev/null || apt-get install -y -q --no-install-recommends nodejs npm
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWIPEPROOF_WERROR=ON
 cmake --build build -j"$(nproc)"

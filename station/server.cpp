@@ -105,6 +105,7 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
       res.set_content(std::string(asset.body), std::string(asset.content_type));
     });
   }
+  srv->Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   srv->Post("/api/v1/login", [&](const httplib::Request& req, httplib::Response& res) { access.login(req, res); });
   srv->Post("/api/v1/logout", [&](const httplib::Request& req, httplib::Response& res) { access.logout(req, res); });
   srv->Get("/api/v1/me", [&](const httplib::Request& req, httplib::Response& res) {

@@ -100,11 +100,14 @@ function jobView(job) {
   const p = job.progress || {};
   const finished = job.status !== 'running';
   const percent = p.percent || 0;
+  // Width through the CSSOM: the page's Content-Security-Policy forbids style attributes.
+  const bar = el('div');
+  bar.style.width = `${percent}%`;
   const parts = [
     el('div', { class: 'job-line' }, job.request?.level ? `level ${job.request.level}` : `method ${job.request?.method || ''}`,
        ' · ', el('span', { class: 'status' }, job.status)),
     el('div', { class: 'progress', role: 'progressbar', 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 },
-       el('div', { style: `width:${percent}%` })),
+       bar),
     el('div', { class: 'phase', dataset: { percent: String(percent) } },
        `${p.phase || ''}${p.steps ? ` ${p.step}/${p.steps}` : ''} ${percent} %`),
   ];
