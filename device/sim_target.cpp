@@ -111,7 +111,7 @@ Result<SimTargetSpec> parse_sim_target(std::string_view text) {
     std::string key(item.substr(0, eq));
     std::string_view value = item.substr(eq + 1);
     if (value.empty()) return bad(text, key + "= needs a value");
-    if (key != "lie" && key != "caps" && !seen.insert(key).second) return bad(text, key + "= given twice");
+    if (key != "lie" && key != "caps" && key != "fault" && !seen.insert(key).second) return bad(text, key + "= given twice");
     if (key == "size") {
       auto n = parse_size(value);
       if (!n) return bad(text, n.error().context);
@@ -149,6 +149,21 @@ Result<SimTargetSpec> parse_sim_target(std::string_view text) {
       } else {
         return bad(text, "lie must be none, noop, skip:FROM-TO, remap:N or zero-read, got '" + std::string(value) + "'");
       }
+    } else if (key == "fault") {
+      // bad: a medium error as real drives show it once their spares are gone: the sector can be
+      // neither written nor read. write: only writes fail and the old data still reads back (what
+      // a verification must call not erased).
+      bool write = value.rfind("write:", 0) == 0, read = value.rfind("read:", 0) == 0, both = value.rfind("bad:", 0) == 0;
+      std::string_view r = value.substr(write ? 6 : read ? 5 : 4);
+      auto dash = r.find('-');
+      if ((!write && !read && !both) || dash == std::string_view::npos)
+        return bad(text, "fault= takes bad:FROM-TO, write:FROM-TO or read:FROM-TO (LBAs), e.g. fault=bad:100-103");
+      auto a = parse_number(r.substr(0, dash));
+      auto b = parse_number(r.substr(dash + 1));
+      if (!a || !b) return bad(text, "fault=: " + (a ? b.error() : a.error()).context);
+      if (*b < *a || *b - *a >= 4096) return bad(text, fmt::format("fault={}: FROM-TO must be ascending and at most 4096 LBAs", value));
+      if (write || both) s.write_faults.emplace_back(*a, *b);
+      if (read || both) s.read_faults.emplace_back(*a, *b);
     } else if (key == "caps") {
       while (!value.empty()) {
         std::string_view c = value.substr(0, value.find(','));
@@ -163,7 +178,7 @@ Result<SimTargetSpec> parse_sim_target(std::string_view text) {
         s.removed_caps.insert(cap);
       }
     } else {
-      return bad(text, "unknown parameter '" + key + "' (size, backing, serial, lie, caps)");
+      return bad(text, "unknown parameter '" + key + "' (size, backing, serial, lie, caps, fault)");
     }
   }
   if (honest && s.lies.any()) return bad(text, "lie=none cannot be combined with other lies");
@@ -315,7 +330,12 @@ Target SimulatedDrive::target() const {
 }
 
 std::unique_ptr<BlockDevice> SimulatedDrive::block_device() {
-  return std::make_unique<SimBlockDevice>(media_, visible_bytes_);
+  auto dev = std::make_unique<SimBlockDevice>(media_, visible_bytes_);
+  for (auto [a, b] : spec_.write_faults)
+    for (std::uint64_t lba = a; lba <= b; ++lba) dev->fail_writes_at(lba);
+  for (auto [a, b] : spec_.read_faults)
+    for (std::uint64_t lba = a; lba <= b; ++lba) dev->fail_reads_at(lba);
+  return dev;
 }
 
 Result<std::unique_ptr<BlockDevice>> SimulatedDrive::open_for_wipe(const WipeAuthorization& auth) {

@@ -1,13 +1,16 @@
 #pragma once
 // Simulated drives named on the command line, so anyone can rehearse an erase (and a lying
 // drive) end to end without hardware (docs/testing.md):
-//   sim:ata-ssd|ata-hdd|nvme|scsi?size=SIZE&backing=FILE&serial=S&lie=MODE&caps=-x,-y
-// Only when WIPEPROOF_ALLOW_SIM=1; the boot image and the station never set it.
+//   sim:ata-ssd|ata-hdd|nvme|scsi?size=SIZE&backing=FILE&serial=S&lie=MODE&caps=-x,-y&fault=bad:A-B
+// Only when WIPEPROOF_ALLOW_SIM=1; the boot image never sets it, and a station passes it to its
+// jobs only when it was started with it (tests).
 #include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/unique_fd.hpp"
@@ -29,6 +32,9 @@ struct SimTargetSpec {
   std::string serial;
   SimLies lies;
   std::set<std::string> removed_caps; ///< from caps=-x
+  /// Media faults (fault=bad:A-B = both, fault=write:A-B, fault=read:A-B; repeatable): those LBAs
+  /// fail with EIO through the block path, like a drive with unwritable (unreadable) sectors.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> write_faults, read_faults;
 };
 
 inline constexpr std::uint64_t kSimDefaultSize = 64ull << 20;

@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/sys.hpp"
+#include "device/sim_target.hpp"
 #include "station/ingest.hpp"
 
 namespace wipeproof::station {
@@ -100,7 +101,13 @@ void JobManager::shutdown() {
 }
 
 Result<std::string> JobManager::start(const JobRequest& r, const std::string& by) {
-  if (r.device.rfind("/dev/", 0) != 0) return make_error(ErrorKind::usage, "device must be a /dev path");
+  // Simulated drives only when the station itself was started with WIPEPROOF_ALLOW_SIM=1 (tests,
+  // rehearsals); the wipe child inherits that and applies the same rule.
+  if (device::is_sim_target(r.device)) {
+    WP_RETURN_IF_ERROR(device::sim_targets_allowed());
+  } else if (r.device.rfind("/dev/", 0) != 0) {
+    return make_error(ErrorKind::usage, "device must be a /dev path");
+  }
   if (r.confirm.empty()) return make_error(ErrorKind::usage, "confirm (the drive's serial) is required");
   if (r.level.empty() == r.method.empty()) return make_error(ErrorKind::usage, "give exactly one of level or method");
   if (!r.level.empty() && r.level != "clear" && r.level != "purge")

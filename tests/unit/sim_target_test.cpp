@@ -27,6 +27,10 @@ TEST_CASE("sim: target strings parse into kind, size, backing, serial, lies and 
   CHECK(d->serial == "SIMHDD0001");
   CHECK_FALSE(d->lies.any());
   CHECK(parse_sim_target("sim:scsi?lie=none"));
+  auto f = parse_sim_target("sim:ata-hdd?fault=bad:100-103&fault=write:7-7&fault=read:9-10");
+  REQUIRE(f);
+  CHECK(f->write_faults == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{100, 103}, {7, 7}});
+  CHECK(f->read_faults == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{100, 103}, {9, 10}});
 }
 
 TEST_CASE("sim: target strings: every bad input is named", "[sim]") {
@@ -49,6 +53,10 @@ TEST_CASE("sim: target strings: every bad input is named", "[sim]") {
       {"sim:nvme?caps=-security", "does not apply"},
       {"sim:nvme?caps=emvs", "with '-'"},
       {"sim:nvme?colour=red", "unknown parameter"},
+      {"sim:nvme?fault=melt:1-2", "fault= takes"},
+      {"sim:nvme?fault=bad:5", "fault= takes"},
+      {"sim:nvme?fault=bad:9-3", "ascending"},
+      {"sim:nvme?fault=bad:0-99999", "at most 4096"},
       {"sim:nvme?serial=has space", "printable"},
       {"sim:nvme?&", "empty parameter"},
       {"sim:nvme?size", "needs =VALUE"},

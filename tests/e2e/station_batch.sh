@@ -1,0 +1,76 @@
+#!/bin/sh
+# A rack's worth at once (issue 7): eight loop devices and one simulated drive whose sectors
+# 100-103 can be neither written nor read (WIPEPROOF_ALLOW_SIM=1, fault=bad:100-103) are wiped in
+# parallel through POST /jobs. Every loop device ends erased with its certificate in the registry,
+# downloaded and verified with stock openssl; the faulty drive ends erased_with_exceptions naming
+# the bad LBAs, without stalling the others. Unauthenticated and wrong-role requests are refused.
+. "$(dirname "$0")/common.sh"
+"$WP" keys init --dir "$TMP/keys" --organisation "Org" --signer "tech" >/dev/null
+printf '[organisation]\nname = "Org"\n' >"$TMP/site.toml"
+D="$TMP/station"
+WIPEPROOF_ALLOW_SIM=1 "$WP" station --data "$D" --listen 127.0.0.1:0 --keys "$TMP/keys" --site "$TMP/site.toml" \
+  >"$TMP/station.out" 2>"$TMP/station.log" &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
+i=0
+while [ ! -f "$D/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -f "$D/port" ] || { cat "$TMP/station.log"; fail "station did not start"; }
+URL="https://127.0.0.1:$(cat "$D/port")"
+OP=$("$WP" station token create --data "$D" --role operator --label "rack")
+READ=$("$WP" station token create --data "$D" --role read --label "asset manager")
+CURL="curl -sS --cacert $D/tls.pem"
+post() { $CURL -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $1" -H "Content-Type: application/json" -d "$2" "$URL/api/v1/jobs"; }
+field() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print($1)"; }
+
+new_loop 16M
+[ "$(post "" "{\"device\":\"$LOOP\",\"method\":\"random\",\"confirm\":\"$LOOP_NAME\",\"operator\":\"Op\"}")" = 401 ] ||
+  fail "no token must be refused"
+[ "$(post "$READ" "{\"device\":\"$LOOP\",\"method\":\"random\",\"confirm\":\"$LOOP_NAME\",\"operator\":\"Op\"}")" = 403 ] ||
+  fail "a read token must not start a job"
+IDS=""
+for n in 1 2 3 4 5 6 7 8; do
+  [ $n = 1 ] || new_loop 16M
+  python3 -c 'import sys; open(sys.argv[1],"r+b").write(b"MRN-000%s " % sys.argv[2].encode() * 20000)' \
+    "$(losetup -nO BACK-FILE "$LOOP")" "$n"
+  [ "$(post "$OP" "{\"device\":\"$LOOP\",\"method\":\"random\",\"confirm\":\"$LOOP_NAME\",\"operator\":\"Rack Op\"}")" = 201 ] ||
+    { cat "$TMP/body"; fail "job on $LOOP not started"; }
+  IDS="$IDS $(field 'd["id"]')"
+done
+SIM="sim:ata-hdd?size=16M&serial=FAULTY01&fault=bad:100-103"
+[ "$(post "$OP" "{\"device\":\"$SIM\",\"method\":\"random\",\"confirm\":\"FAULTY01\",\"operator\":\"Rack Op\"}")" = 201 ] ||
+  { cat "$TMP/body"; fail "job on the simulated drive not started"; }
+SIMJOB=$(field 'd["id"]')
+$CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/jobs"
+RUNNING=$(field 'sum(1 for j in d["jobs"] if j["status"]=="running")')
+echo "running at once: $RUNNING"
+for id in $IDS $SIMJOB; do
+  i=0
+  while [ $i -lt 600 ]; do
+    $CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/jobs/$id"
+    field 'd["status"]' | grep -qx running || break
+    sleep 0.2
+    i=$((i + 1))
+  done
+  if [ "$id" = "$SIMJOB" ]; then
+    field 'd.get("outcome")' | grep -qx erased_with_exceptions || { cat "$TMP/body"; fail "faulty drive should end erased_with_exceptions"; }
+    field 'd["exceptions"]' | grep -q "LBA 100+4" || fail "the bad LBAs are not named"
+  else
+    field 'd.get("outcome")' | grep -qx erased || { cat "$TMP/body"; fail "job $id did not end erased"; }
+    field 'd["registered"]' | grep -qx True || fail "job $id's certificate not registered"
+  fi
+done
+for l in $LOOPS; do grep -q "MRN-000" "$(losetup -nO BACK-FILE "$l")" && fail "$l still holds its records"; done
+$CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?result=erased"
+[ "$(field 'd["count"]')" = 8 ] || { cat "$TMP/body"; fail "expected 8 erased certificates"; }
+for id in $(field '" ".join(c["id"] for c in d["certificates"])'); do
+  $CURL -o "$TMP/c.json" -H "Authorization: Bearer $READ" "$URL/api/v1/certificates/$id.json"
+  $CURL -o "$TMP/c.p7s" -H "Authorization: Bearer $READ" "$URL/api/v1/certificates/$id.p7s"
+  openssl cms -verify -binary -inform DER -in "$TMP/c.p7s" -content "$TMP/c.json" -CAfile "$TMP/keys/org-ca.pem" \
+    -purpose any -out /dev/null 2>/dev/null || fail "certificate $id does not verify"
+done
+$CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?result=erased_with_exceptions"
+[ "$(field 'd["count"]')" = 1 ] || fail "the faulty drive's certificate is not in the registry"
+[ "$(field 'd["certificates"][0]["serial"]')" = FAULTY01 ] || fail "wrong serial on the exceptions certificate"
+kill -TERM $PID
+wait $PID || fail "station did not stop cleanly"
+echo ok
