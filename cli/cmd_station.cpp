@@ -34,12 +34,15 @@ Result<station::StationOptions> options_of(StationCli c, const CLI::App& cmd) {
     if (!cmd.count("--ca") && !f.ca.empty()) c.ca = f.ca;
     if (!cmd.count("--no-tls") && f.tls) c.no_tls = !*f.tls;
     if (!cmd.count("--poll-ms")) c.poll_ms = f.poll_ms;
+    if (!cmd.count("--registry") && !f.registry.empty()) c.registry = f.registry;
     bays = f.bays;
   }
   station::StationOptions o;
   o.data_dir = c.data;
   o.tls = !c.no_tls;
   o.bays = bays;
+  o.registry = registry_of(c);
+  if (o.registry == registry_path(c.data)) o.registry.clear();
   if (c.poll_ms < 100 || c.poll_ms > 10000) return make_error(ErrorKind::usage, "--poll-ms must be 100-10000");
   o.poll_ms = c.poll_ms;
   auto colon = c.listen.rfind(':');
@@ -67,7 +70,7 @@ int run_station(const StationCli& c, const CLI::App& cmd) {
   if (!o) return fail_with(o.error());
   auto token = station::prepare_station(*o);
   if (!token) return fail_with(token.error());
-  auto reg = station::Registry::open(registry_path(o->data_dir), (std::filesystem::path(o->data_dir) / "ledger.jsonl").string());
+  auto reg = station::Registry::open(station::registry_location(*o), (std::filesystem::path(o->data_dir) / "ledger.jsonl").string());
   if (!reg) return fail_with(reg.error());
   // Structured log: every audit entry as one JSON line on stderr (journald keeps it).
   (*reg)->set_audit_sink([](const std::string& at, const std::string& actor, const std::string& action, const std::string& detail) {
@@ -77,8 +80,9 @@ int run_station(const StationCli& c, const CLI::App& cmd) {
   if (o->trusted_ca.empty())
     fmt::print(stderr, "{}\n", nlohmann::json{{"ts", ""}, {"action", "warning"},
                                               {"detail", "no --ca/--keys: every ingested certificate will be rejected"}}.dump());
-  fmt::print("wipeproof station: {}://{}:{} data {}{}, {} bay(s)\n", o->tls ? "https" : "http", o->host, o->port,
-             o->data_dir, o->tls ? fmt::format(" (clients pin {}/tls.pem)", o->data_dir) : "", o->bays.size());
+  fmt::print("wipeproof station: {}://{}:{} data {}{}, {} bay(s), registry {}\n", o->tls ? "https" : "http", o->host,
+             o->port, o->data_dir, o->tls ? fmt::format(" (clients pin {}/tls.pem)", o->data_dir) : "", o->bays.size(),
+             (*reg)->backend());
   std::fflush(stdout);
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
@@ -103,6 +107,9 @@ void register_station(CLI::App& app, int& exit_code) {
   cmd->add_option("--data", c->data, "data directory")->capture_default_str();
   cmd->add_option("--listen", c->listen, "HOST:PORT (PORT 0: any free port, written to DATA/port)")->capture_default_str();
   cmd->add_flag("--no-tls", c->no_tls, "plain HTTP (only behind a TLS-terminating reverse proxy)");
+  cmd->add_option("--registry", c->registry,
+                  "shared registry: postgresql://USER@HOST/DB (password via ~/.pgpass or PGPASSWORD; also "
+                  "WIPEPROOF_REGISTRY); default DATA/registry.db");
   cmd->add_option("--poll-ms", c->poll_ms, "hot-plug scan period in ms")->capture_default_str();
   cmd->add_option("--ca", c->ca, "organisation CA certificate(s) ingested certificates must chain to");
   cmd->add_option("--keys", c->keys, "key directory: its org-ca.pem is the trusted CA, its signer signs jobs run here");
@@ -113,6 +120,7 @@ void register_station(CLI::App& app, int& exit_code) {
   create->add_option("--role", c->role, "read, operator or admin")->capture_default_str();
   create->add_option("--label", c->label, "who or what the token is for");
   create->add_option("--data", c->data, "data directory")->capture_default_str();
+  create->add_option("--registry", c->registry, "postgresql://… when the station uses a shared registry");
   create->callback([c, &exit_code] { exit_code = run_token_create(*c); });
   token->require_subcommand(1);
 
@@ -121,6 +129,7 @@ void register_station(CLI::App& app, int& exit_code) {
   add->add_option("name", c->user, "user name")->required();
   add->add_option("--role", c->role, "read, operator or admin")->capture_default_str();
   add->add_option("--data", c->data, "data directory")->capture_default_str();
+  add->add_option("--registry", c->registry, "postgresql://… when the station uses a shared registry");
   add->add_flag("--password-stdin", c->password_stdin, "read the password as one line from stdin (scripts)");
   add->add_option("--qr-svg", c->qr_svg, "also write the enrolment QR code as an SVG file (0600)");
   add->callback([c, &exit_code] { exit_code = run_user_add(*c); });
@@ -129,6 +138,7 @@ void register_station(CLI::App& app, int& exit_code) {
   CLI::App* backup = cmd->add_subcommand("backup", "consistent, integrity-checked copy of the registry (safe while running)");
   backup->add_option("--to", c->to, "backup file (FILE.sha256 is written beside it)")->required();
   backup->add_option("--data", c->data, "data directory")->capture_default_str();
+  backup->add_option("--registry", c->registry, "postgresql://… when the station uses a shared registry");
   backup->callback([c, &exit_code] { exit_code = run_backup(*c); });
 
   CLI::App* restore = cmd->add_subcommand("restore", "restore a backup after checking its hash, integrity and every signature");
@@ -143,6 +153,7 @@ void register_station(CLI::App& app, int& exit_code) {
   CLI::App* check = ledger->add_subcommand(
       "check", "name every certificate the ledger lists that the registry no longer holds (exit 6 if any)");
   check->add_option("--data", c->data, "data directory")->capture_default_str();
+  check->add_option("--registry", c->registry, "postgresql://… when the station uses a shared registry");
   check->add_option("--db", c->db, "check this registry file instead of DATA/registry.db (e.g. a restored copy)");
   check->add_option("--ledger", c->ledger, "ledger.jsonl to check against (default DATA/ledger.jsonl if present)");
   check->callback([c, &exit_code] { exit_code = run_ledger_check(*c); });

@@ -2,6 +2,7 @@
 // administration, done on the station host with direct access to DATA (no API).
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -23,6 +24,12 @@ namespace wipeproof::cli {
 
 std::string registry_path(const std::string& dir) { return (std::filesystem::path(dir) / "registry.db").string(); }
 
+std::string registry_of(const StationCli& c) {
+  if (!c.registry.empty()) return c.registry;
+  if (const char* env = std::getenv("WIPEPROOF_REGISTRY"); env && *env) return env;
+  return registry_path(c.data);
+}
+
 int fail_with(const Error& e) {
   print_error(e, false);
   return exit_code_for(e);
@@ -30,10 +37,11 @@ int fail_with(const Error& e) {
 
 namespace {
 
-Result<std::unique_ptr<station::Registry>> open_existing(const std::string& data) {
-  if (!std::filesystem::exists(registry_path(data)))
-    return make_error(ErrorKind::usage, data + " holds no registry: start the station once first");
-  return station::Registry::open(registry_path(data), (std::filesystem::path(data) / "ledger.jsonl").string());
+Result<std::unique_ptr<station::Registry>> open_existing(const StationCli& c) {
+  std::string where = registry_of(c);
+  if (!station::Registry::is_postgresql(where) && !std::filesystem::exists(where))
+    return make_error(ErrorKind::usage, c.data + " holds no registry: start the station once first");
+  return station::Registry::open(where, (std::filesystem::path(c.data) / "ledger.jsonl").string());
 }
 
 }  // namespace
@@ -41,7 +49,7 @@ Result<std::unique_ptr<station::Registry>> open_existing(const std::string& data
 int run_token_create(const StationCli& c) {
   auto role = station::parse_role(c.role);
   if (!role) return fail_with(Error{ErrorKind::usage, 0, "--role must be read, operator or admin"});
-  auto reg = open_existing(c.data);
+  auto reg = open_existing(c);
   if (!reg) return fail_with(reg.error());
   auto t = (*reg)->create_token(*role, c.label);
   if (!t) return fail_with(t.error());
@@ -55,7 +63,7 @@ int run_token_create(const StationCli& c) {
 int run_user_add(const StationCli& c) {
   auto role = station::parse_role(c.role);
   if (!role) return fail_with(Error{ErrorKind::usage, 0, "--role must be read, operator or admin"});
-  auto reg = open_existing(c.data);
+  auto reg = open_existing(c);
   if (!reg) return fail_with(reg.error());
   std::string password;
   if (c.password_stdin || !::isatty(STDIN_FILENO)) {
@@ -85,8 +93,7 @@ int run_user_add(const StationCli& c) {
 
 /// A consistent copy of the registry (safe while the station runs) and FILE.sha256 beside it.
 int run_backup(const StationCli& c) {
-  if (!std::filesystem::exists(registry_path(c.data))) return fail_with(Error{ErrorKind::usage, 0, c.data + " holds no registry"});
-  auto reg = open_existing(c.data);
+  auto reg = open_existing(c);
   if (!reg) return fail_with(reg.error());
   auto copied = (*reg)->backup_to(c.to);
   if (!copied) return fail_with(copied.error());
@@ -149,8 +156,9 @@ int run_restore(const StationCli& c) {
 /// The registry's ledger (and DATA/ledger.jsonl, or --ledger FILE) against the certificates the
 /// registry holds: names every missing range. Exit 6 when anything is missing or altered.
 int run_ledger_check(const StationCli& c) {
-  std::string db = !c.db.empty() ? c.db : registry_path(c.data);
-  if (!std::filesystem::exists(db)) return fail_with(Error{ErrorKind::usage, 0, "no registry at " + db});
+  std::string db = !c.db.empty() ? c.db : registry_of(c);
+  if (!station::Registry::is_postgresql(db) && !std::filesystem::exists(db))
+    return fail_with(Error{ErrorKind::usage, 0, "no registry at " + db});
   auto reg = station::Registry::open(db);
   if (!reg) return fail_with(reg.error());
   auto entries = (*reg)->ledger_entries();
@@ -166,7 +174,7 @@ int run_ledger_check(const StationCli& c) {
     reports.push_back(*r);
   }
   bool intact = true;
-  fmt::print("registry {}: {} certificates\n", db, held.size());
+  fmt::print("registry {}: {} certificates\n", station::Registry::is_postgresql(db) ? "(postgresql)" : db, held.size());
   for (const auto& r : reports) {
     intact = intact && r.intact();
     fmt::print("ledger {}: {} entries, {}\n", r.source, r.entries, r.intact() ? "intact" : "NOT intact");

@@ -20,9 +20,12 @@ struct StationCli {
   std::string user, qr_svg;
   bool password_stdin = false;
   std::string db, ledger;
+  std::string registry;  ///< postgresql://… (shared registry); "" = DATA/registry.db
 };
 
 std::string registry_path(const std::string& data_dir);
+/// The registry the station uses: --registry (or WIPEPROOF_REGISTRY), else DATA/registry.db.
+std::string registry_of(const StationCli& c);
 int fail_with(const Error& e);
 
 int run_token_create(const StationCli& c);

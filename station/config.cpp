@@ -32,7 +32,7 @@ Result<StationConfig> load_station_config(const std::string& path) {
   } catch (const toml::parse_error& e) {
     return make_error(ErrorKind::usage, fmt::format("{}:{}: {}", path, e.source().begin.line, e.description()));
   }
-  static const std::set<std::string> kTop{"data", "listen", "keys", "site", "ca", "tls", "poll_ms", "bay"};
+  static const std::set<std::string> kTop{"data", "listen", "keys", "site", "ca", "tls", "poll_ms", "bay", "registry"};
   static const std::set<std::string> kBay{"name", "by_path", "device", "policy", "level", "method", "operator"};
   for (const auto& [k, v] : t)
     if (!kTop.count(std::string(k.str())))
@@ -43,6 +43,7 @@ Result<StationConfig> load_station_config(const std::string& path) {
   c.keys = t["keys"].value_or(std::string{});
   c.site = t["site"].value_or(std::string{});
   c.ca = t["ca"].value_or(std::string{});
+  c.registry = t["registry"].value_or(std::string{});
   if (auto tls = t["tls"].value<bool>()) c.tls = *tls;
   c.poll_ms = static_cast<int>(t["poll_ms"].value_or(std::int64_t{500}));
   if (c.poll_ms < 100 || c.poll_ms > 10000) return make_error(ErrorKind::usage, path + ": poll_ms must be 100-10000");

@@ -23,6 +23,7 @@ struct BaySpec {
 
 struct StationConfig {
   std::string data_dir, listen, keys, site, ca;
+  std::string registry;  ///< postgresql://… for a shared registry
   std::optional<bool> tls;
   int poll_ms = 500;  ///< hot-plug scan period (sysfs)
   std::vector<BaySpec> bays;

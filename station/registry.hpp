@@ -12,8 +12,6 @@
 
 #include "core/result.hpp"
 
-struct sqlite3;
-
 namespace wipeproof::station {
 
 struct CertificateRow {
@@ -54,34 +52,43 @@ struct UserRow {
   std::string locked_until;         ///< RFC 3339, "" when not locked
 };
 
+/// SHA-256 of "seq\nid\ncert_sha256\nat\nprev_sha256": the registry ledger's entry hash.
+std::string ledger_entry_hash(const RegistryLedgerEntry& e);
+
+/// The registry, on SQLite (a file path: the embedded default) or PostgreSQL (a
+/// postgresql:// URL, so several stations share one registry). Both keep the same schema, the
+/// same append-only rules (enforced in the database by triggers) and the same ledger.
 class Registry {
  public:
-  /// `ledger_mirror`: a ledger.jsonl (certs/ledger.hpp) that receives a copy of every entry.
-  static Result<std::unique_ptr<Registry>> open(const std::string& path, const std::string& ledger_mirror = "");
-  ~Registry();
-  int schema_version() const { return version_; }
+  /// `where`: a file path or postgresql://…; `ledger_mirror`: a ledger.jsonl (certs/ledger.hpp)
+  /// that receives a copy of every ledger entry.
+  static Result<std::unique_ptr<Registry>> open(const std::string& where, const std::string& ledger_mirror = "");
+  static bool is_postgresql(const std::string& where);
+  virtual ~Registry() = default;
+  virtual int schema_version() const = 0;
+  virtual const char* backend() const = 0;  ///< "sqlite" or "postgresql"
 
   /// false when a certificate with this id is already held (nothing changes). An accepted
   /// certificate gets the next ledger entry in the same transaction.
   Result<bool> insert_certificate(const CertificateRow& row);
-  Result<std::vector<RegistryLedgerEntry>> ledger_entries();
-  Result<std::vector<std::string>> certificate_ids();
+  virtual Result<std::vector<RegistryLedgerEntry>> ledger_entries() = 0;
+  virtual Result<std::vector<std::string>> certificate_ids() = 0;
+  virtual Result<std::vector<CertificateRow>> find_certificates(const CertificateFilter& filter, bool with_files = false) = 0;
+  virtual Result<std::optional<CertificateRow>> get_certificate(const std::string& id) = 0;
 
   /// Jobs survive a restart: their last state (JSON) by id.
-  Result<void> save_job(const std::string& id, const std::string& device, const std::string& status,
-                        const std::string& state_json);
-  Result<std::vector<std::string>> job_states(std::size_t last);
-  Result<std::vector<CertificateRow>> find_certificates(const CertificateFilter& filter, bool with_files = false);
-  Result<std::optional<CertificateRow>> get_certificate(const std::string& id);
+  virtual Result<void> save_job(const std::string& id, const std::string& device, const std::string& status,
+                                const std::string& state_json) = 0;
+  virtual Result<std::vector<std::string>> job_states(std::size_t last) = 0;
 
   /// Creates a token with `role`; returns it (shown once, stored only as its SHA-256).
   Result<std::string> create_token(Role role, const std::string& label);
   Result<std::optional<Role>> role_of(const std::string& token);
 
   /// Refused when the name exists.
-  Result<void> create_user(const UserRow& user);
-  Result<std::optional<UserRow>> get_user(const std::string& name);
-  Result<void> set_login_state(const std::string& name, int failures, const std::string& locked_until);
+  virtual Result<void> create_user(const UserRow& user) = 0;
+  virtual Result<std::optional<UserRow>> get_user(const std::string& name) = 0;
+  virtual Result<void> set_login_state(const std::string& name, int failures, const std::string& locked_until) = 0;
 
   /// Called with every audit entry after it is stored (the station logs them as JSON lines).
   using AuditSink = std::function<void(const std::string& at, const std::string& actor, const std::string& action,
@@ -90,23 +97,25 @@ class Registry {
 
   /// Appends to the audit log (never updated or deleted: triggers refuse it).
   Result<void> audit(const std::string& actor, const std::string& action, const std::string& detail);
-  Result<std::vector<std::string>> audit_lines(std::size_t last);
+  virtual Result<std::vector<std::string>> audit_lines(std::size_t last) = 0;
 
-  /// A consistent copy while the station runs (SQLite online backup), checked with
-  /// PRAGMA integrity_check before it is renamed into place. Returns the certificates it holds.
-  Result<std::size_t> backup_to(const std::string& path);
+  /// A consistent copy while the station runs, checked before it is renamed into place: a SQLite
+  /// file in both cases (a PostgreSQL registry is exported table by table in one snapshot).
+  /// Returns the certificates it holds.
+  virtual Result<std::size_t> backup_to(const std::string& path) = 0;
+
+ protected:
+  Registry() = default;
+  /// Inserts the certificate and, if it was new, its ledger entry (returned) in one transaction.
+  virtual Result<std::optional<RegistryLedgerEntry>> insert_with_ledger(const CertificateRow& row) = 0;
+  virtual Result<void> insert_token(const std::string& sha256, Role role, const std::string& label) = 0;
+  virtual Result<std::optional<Role>> token_role(const std::string& sha256) = 0;
+  virtual Result<void> insert_audit(const std::string& at, const std::string& actor, const std::string& action,
+                                    const std::string& detail) = 0;
+  std::string ledger_mirror_;
 
  private:
-  Registry() = default;
-  Result<void> exec(const std::string& sql);
-  Result<void> migrate();
-  Result<void> backfill_ledger();  ///< entries for certificates stored before the ledger existed
-  Result<RegistryLedgerEntry> append_ledger_locked(const std::string& id, const std::string& cert_sha256);
-  std::string ledger_mirror_;
   AuditSink sink_;
-  sqlite3* db_ = nullptr;
-  int version_ = 0;
-  std::mutex mutex_;
 };
 
 }  // namespace wipeproof::station

@@ -53,12 +53,16 @@ CertificateFilter filter_of(const httplib::Request& req) {
 
 }  // namespace
 
+std::string registry_location(const StationOptions& o) {
+  return o.registry.empty() ? (fs::path(o.data_dir) / "registry.db").string() : o.registry;
+}
+
 Result<std::string> prepare_station(const StationOptions& o) {
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   if (ec) return sys_error("cannot create " + o.data_dir, ec.value());
   ::chmod(o.data_dir.c_str(), 0700);
-  WP_ASSIGN_OR_RETURN(auto reg, Registry::open((fs::path(o.data_dir) / "registry.db").string()));
+  WP_ASSIGN_OR_RETURN(auto reg, Registry::open(registry_location(o)));
   std::string token;
   std::string token_path = (fs::path(o.data_dir) / "admin.token").string();
   if (!fs::exists(token_path)) {

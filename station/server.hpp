@@ -30,10 +30,14 @@ struct StationOptions {
   std::string trusted_ca;  ///< organisation CA(s) that ingested certificates must chain to
   std::string wipeproof;   ///< the binary jobs run (this one)
   std::string keys, site;  ///< signing for jobs started here; no keys: unsigned records
+  std::string registry;     ///< "" = DATA/registry.db (SQLite), or postgresql://…
   std::vector<BaySpec> bays;
   int poll_ms = 500;
   int shutdown_grace_ms = 15000;
 };
+
+/// Where the registry is: options.registry, or DATA/registry.db.
+std::string registry_location(const StationOptions& options);
 
 /// Prepares DATA (0700): registry, admin.token on first start, TLS identity. Returns the admin
 /// token when it was just created (printed once), else "".

@@ -5,7 +5,21 @@
 # download, CSV export and the audit log, which records refusals; two loop devices are wiped at
 # once through POST /jobs and their certificates land in the registry; a backup taken while it runs
 # restores with every certificate re-verified, a damaged one is refused; SIGTERM stops it cleanly.
+# With "postgresql" as $2 the same test runs against a shared PostgreSQL registry ($WIPEPROOF_TEST_PG,
+# emptied first); backups are then SQLite files exported from one snapshot.
 . "$(dirname "$0")/common.sh"
+BACKEND=${2:-sqlite}
+REG=""
+if [ "$BACKEND" = postgresql ]; then
+  PG=${WIPEPROOF_TEST_PG:-postgresql://wipeproof_test:wipeproof_test@127.0.0.1:5432/wipeproof_test}
+  psql -q "$PG" -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' 2>/dev/null ||
+    fail "PostgreSQL not reachable at $PG (scripts/setup.sh starts it)"
+  REG="--registry $PG"
+fi
+sql() {  # runs one statement on the registry; prints the rows
+  if [ "$BACKEND" = postgresql ]; then psql -qtA "$PG" -c "$1"; else python3 -c 'import sqlite3,sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(map(str, r)))' "$D/registry.db" "$1"; fi
+}
 "$WP" keys init --dir "$TMP/keys" --organisation "Org" --signer "tech" >/dev/null
 for i in 1 2 3; do
   truncate -s 2M "$TMP/disk$i.img"
@@ -15,7 +29,7 @@ D="$TMP/station"
 expect_rc 2 "$WP" station --data "$D" --listen nonsense
 expect_rc 2 "$WP" station --data "$D" --ca "$TMP/missing.pem"
 printf '[organisation]\nname = "Org"\n' >"$TMP/site.toml"
-"$WP" station --data "$D" --listen 127.0.0.1:0 --keys "$TMP/keys" --site "$TMP/site.toml" >"$TMP/station.log" 2>&1 &
+"$WP" station --data "$D" $REG --listen 127.0.0.1:0 --keys "$TMP/keys" --site "$TMP/site.toml" >"$TMP/station.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
 i=0
@@ -35,8 +49,8 @@ CURL="curl -sS --cacert $D/tls.pem"
 code() { $CURL -o "$TMP/body" -w '%{http_code}' "$@"; }
 [ "$(code "$URL/api/v1/certificates")" = 401 ] || fail "no token must be refused"
 [ "$(code -H "Authorization: Bearer wpt_bogus" "$URL/api/v1/certificates")" = 401 ] || fail "a bogus token must be refused"
-expect_rc 2 "$WP" station token create --data "$D" --role superuser
-READ=$("$WP" station token create --data "$D" --role read --label "asset manager")
+expect_rc 2 "$WP" station token create --data "$D" $REG --role superuser
+READ=$("$WP" station token create --data "$D" $REG --role read --label "asset manager")
 [ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates")" = 200 ] || fail "read token refused"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["count"] == 2, d' "$TMP/body" || fail "expected 2 certificates"
 C1=$(ls "$TMP"/certs/*.json | sed -n 1p)
@@ -64,12 +78,10 @@ head -1 "$TMP/body" | grep -q "^id,serial,model,result" || fail "CSV header miss
 grep -q "denied" "$TMP/body" || fail "audit log lacks the refusals"
 grep -q "ingest.*422" "$TMP/body" || fail "audit log lacks the rejected ingest"
 # The audit log is append-only, even for someone with the database file.
-python3 - "$D/registry.db" 2>/dev/null <<'PY' && fail "audit rows could be deleted"
-import sqlite3, sys
-sqlite3.connect(sys.argv[1]).execute("DELETE FROM audit")
-PY
+sql "DELETE FROM audit" >/dev/null 2>&1 && fail "audit rows could be deleted"
+sql "SELECT count(*) FROM audit" | grep -qv '^0$' || fail "audit rows are gone"
 # Jobs: two loop devices wiped at once through the API, each in its own process.
-OP=$("$WP" station token create --data "$D" --role operator --label "bay operator")
+OP=$("$WP" station token create --data "$D" $REG --role operator --label "bay operator")
 new_loop 8M
 L1=$LOOP
 N1=$LOOP_NAME
@@ -109,7 +121,7 @@ grep -q '"source":"station"' "$TMP/body" || fail "station jobs' certificates not
   fail "aborting an unknown job should be 404"
 
 # Backup while the station runs; restore re-verifies every certificate; a damaged backup is refused.
-expect_rc 0 "$WP" station backup --data "$D" --to "$TMP/backup.db"
+expect_rc 0 "$WP" station backup --data "$D" $REG --to "$TMP/backup.db"
 expect_output "(4 certificates)"
 kill -TERM $PID
 wait $PID || fail "station did not stop cleanly"
@@ -137,6 +149,5 @@ printf 'x' | dd of="$TMP/damaged.db" bs=1 seek=5000 conv=notrunc status=none
 expect_rc 3 "$WP" station restore --data "$TMP/r2" --from "$TMP/damaged.db" --keys "$TMP/keys"
 expect_output "does not match"
 [ ! -e "$TMP/r2/registry.db" ] || fail "a damaged backup was restored"
-python3 -c 'import sqlite3,sys; rows=[r[0] for r in sqlite3.connect(sys.argv[1]).execute("select action from audit")]; assert rows[-1]=="stop", rows' \
-  "$D/registry.db" || fail "graceful stop not audited"
+[ "$(sql "SELECT action FROM audit ORDER BY seq DESC LIMIT 1")" = stop ] || fail "graceful stop not audited"
 echo ok

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+
+#include <pqxx/pqxx>
 
 #include "station/auth.hpp"
 #include "station/ledger_check.hpp"
@@ -16,6 +19,31 @@ std::string fresh_db() {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return (dir / "registry.db").string();
+}
+
+// The PostgreSQL registry tests use the throwaway database scripts/setup.sh creates and starts on
+// loopback (CTest passes its URL); each test starts from an empty schema.
+std::string pg_url() {
+  const char* url = std::getenv("WIPEPROOF_TEST_PG");
+  return url ? url : "postgresql://wipeproof_test:wipeproof_test@127.0.0.1:5432/wipeproof_test";
+}
+
+void reset_pg() {
+  pqxx::connection c(pg_url());
+  pqxx::work w(c);
+  w.exec0("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+  w.commit();
+}
+
+/// Every registry test runs on both backends.
+std::string fresh_registry(const std::string& backend) {
+  if (backend == "sqlite") return fresh_db();
+  try {
+    reset_pg();
+  } catch (const std::exception& e) {
+    FAIL("PostgreSQL not reachable at " << pg_url() << " (scripts/setup.sh starts it): " << e.what());
+  }
+  return pg_url();
 }
 
 CertificateRow row(const std::string& id, const std::string& serial, const std::string& result, const std::string& at) {
@@ -34,7 +62,9 @@ CertificateRow row(const std::string& id, const std::string& serial, const std::
 }  // namespace
 
 TEST_CASE("registry: migrations, duplicates, filters, reopen", "[station]") {
-  std::string path = fresh_db();
+  std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(backend);
+  std::string path = fresh_registry(backend);
   {
     auto reg = Registry::open(path);
     REQUIRE(reg);
@@ -70,7 +100,9 @@ TEST_CASE("registry: migrations, duplicates, filters, reopen", "[station]") {
 }
 
 TEST_CASE("registry: tokens are stored hashed and carry their role; the audit log only grows", "[station]") {
-  auto reg = Registry::open(fresh_db());
+  std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(backend);
+  auto reg = Registry::open(fresh_registry(backend));
   REQUIRE(reg);
   auto t = (*reg)->create_token(Role::operator_, "bay 3");
   REQUIRE(t);
@@ -85,11 +117,22 @@ TEST_CASE("registry: tokens are stored hashed and carry their role; the audit lo
   auto lines = (*reg)->audit_lines(10);
   REQUIRE(lines->size() == 2);
   CHECK_THAT(lines->back(), Catch::Contains("denied GET /y"));
+  if (backend == "postgresql") {  // append-only in the database itself, not only in wipeproof
+    pqxx::connection c(pg_url());
+    for (const char* sql : {"DELETE FROM audit", "UPDATE audit SET detail = 'x'", "TRUNCATE audit", "DELETE FROM ledger"}) {
+      pqxx::work w(c);
+      CHECK_THROWS_WITH(w.exec0(sql), Catch::Contains("append-only"));
+    }
+  }
 }
 
 TEST_CASE("registry: every accepted certificate gets the next chained ledger entry; a copy goes to the mirror", "[station]") {
-  std::string path = fresh_db();
-  std::string mirror = (std::filesystem::path(path).parent_path() / "ledger.jsonl").string();
+  std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(backend);
+  std::string path = fresh_registry(backend);
+  std::string mirror = (std::filesystem::temp_directory_path() / "wipeproof-registry-unit" / "ledger.jsonl").string();
+  std::filesystem::create_directories(std::filesystem::path(mirror).parent_path());
+  std::filesystem::remove(mirror);
   auto reg = Registry::open(path, mirror);
   REQUIRE(reg);
   for (const char* id : {"a", "b", "c"}) REQUIRE(*(*reg)->insert_certificate(row(id, "S", "erased", "2026-11-01T10:00:00Z")));
@@ -109,8 +152,10 @@ TEST_CASE("registry: every accepted certificate gets the next chained ledger ent
 }
 
 TEST_CASE("ledger check: lost certificates are named as ranges; holes and altered entries are problems", "[station]") {
+  std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(backend);
   std::vector<RegistryLedgerEntry> e;
-  auto reg = Registry::open(fresh_db());
+  auto reg = Registry::open(fresh_registry(backend));
   REQUIRE(reg);
   for (int i = 1; i <= 8; ++i)
     REQUIRE(*(*reg)->insert_certificate(row("id" + std::to_string(i), "S", "erased", "2026-11-01T10:00:00Z")));
@@ -138,7 +183,9 @@ TEST_CASE("ledger check: lost certificates are named as ranges; holes and altere
 }
 
 TEST_CASE("registry: jobs keep their last state; users are unique", "[station]") {
-  auto reg = Registry::open(fresh_db());
+  std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(backend);
+  auto reg = Registry::open(fresh_registry(backend));
   REQUIRE(reg);
   REQUIRE((*reg)->save_job("j1", "/dev/loop1", "running", R"({"id":"j1","status":"running"})"));
   REQUIRE((*reg)->save_job("j1", "/dev/loop1", "finished", R"({"id":"j1","status":"finished"})"));
@@ -157,4 +204,35 @@ TEST_CASE("registry: jobs keep their last state; users are unique", "[station]")
   CHECK((*got)->role == Role::operator_);
   CHECK((*got)->password_hash != "correct horse battery");
   CHECK_FALSE(*(*reg)->get_user("bob"));
+}
+
+TEST_CASE("registry: a backup is one consistent SQLite file, from either backend", "[station]") {
+  std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(backend);
+  auto reg = Registry::open(fresh_registry(backend));
+  REQUIRE(reg);
+  for (const char* id : {"a", "b", "c"}) REQUIRE(*(*reg)->insert_certificate(row(id, "S", "erased", "2026-11-01T10:00:00Z")));
+  REQUIRE((*reg)->create_token(Role::read, "reader"));
+  REQUIRE((*reg)->create_user(*new_user("carol", Role::admin, "a long enough password")));
+  REQUIRE((*reg)->save_job("j1", "/dev/x", "finished", R"({"id":"j1"})"));
+  REQUIRE((*reg)->audit("tester", "access", "GET /z"));
+  auto out = (std::filesystem::temp_directory_path() / "wipeproof-registry-unit" / "backup.db").string();
+  std::filesystem::remove(out);
+  auto n = (*reg)->backup_to(out);
+  REQUIRE(n);
+  CHECK(*n == 3);
+  auto copy = Registry::open(out);
+  REQUIRE(copy);
+  CHECK(std::string((*copy)->backend()) == "sqlite");
+  auto rows = (*copy)->find_certificates({}, true);
+  REQUIRE(rows->size() == 3);
+  CHECK(rows->front().p7s == std::string("\x30\x82\x00\x01", 4));
+  auto original = *(*reg)->ledger_entries();
+  auto copied = *(*copy)->ledger_entries();
+  REQUIRE(copied.size() == original.size());
+  CHECK(copied.back().entry_sha256 == original.back().entry_sha256);
+  CHECK(check_registry_ledger(copied, {"a", "b", "c"}).intact());
+  CHECK(*(*copy)->get_user("carol"));
+  CHECK((*copy)->job_states(10)->size() == 1);
+  CHECK_THAT((*copy)->audit_lines(10)->back(), Catch::Contains("GET /z"));
 }
