@@ -133,7 +133,9 @@ int run_restore(const StationCli& c) {
   {
     auto reg = station::Registry::open(staged);  // also migrates an older schema
     if (!reg) return fail_with(reg.error());
-    auto rows = (*reg)->find_certificates({"", "", "", "", 100000000}, true);
+    station::CertificateFilter all;
+    all.limit = 100000000;
+    auto rows = (*reg)->find_certificates(all, true);
     if (!rows) return fail_with(rows.error());
     for (const auto& r : *rows) {
       auto ok = certs::verify_detached(r.json, r.p7s, ca);

@@ -26,6 +26,7 @@ struct CertificateRow {
 
 struct CertificateFilter {
   std::string serial, result, from, to;  ///< empty = any; from/to compare issued_at (dates or RFC 3339)
+  std::string operator_name;            ///< exact, empty = any
   std::size_t limit = 1000;
 };
 

@@ -173,8 +173,10 @@ Result<std::vector<CertificateRow>> PgRegistry::find_certificates(const Certific
     auto rows = w.exec_params(
         "SELECT id, serial, model, result, level, method, operator, organisation, issued_at, sha256, " + files +
             ", received_at, source FROM certificates WHERE ($1 = '' OR serial = $1) AND ($2 = '' OR result = $2) "
-            "AND ($3 = '' OR issued_at >= $3) AND ($4 = '' OR issued_at <= $4) ORDER BY issued_at, id LIMIT $5",
-        f.serial, f.result, f.from, f.to.size() == 10 ? f.to + "T23:59:59.999Z" : f.to, static_cast<long long>(f.limit));
+            "AND ($3 = '' OR issued_at >= $3) AND ($4 = '' OR issued_at <= $4) AND ($6 = '' OR operator = $6) "
+            "ORDER BY issued_at, id LIMIT $5",
+        f.serial, f.result, f.from, f.to.size() == 10 ? f.to + "T23:59:59.999Z" : f.to, static_cast<long long>(f.limit),
+        f.operator_name);
     std::vector<CertificateRow> out;
     for (const auto& r : rows) {
       CertificateRow c;

@@ -253,13 +253,15 @@ Result<std::vector<CertificateRow>> SqliteRegistry::find_certificates(const Cert
   Stmt s(db_,
          "SELECT id, serial, model, result, level, method, operator, organisation, issued_at, sha256, json, p7s, pdf, "
          "received_at, source FROM certificates WHERE (?1 = '' OR serial = ?1) AND (?2 = '' OR result = ?2) "
-         "AND (?3 = '' OR issued_at >= ?3) AND (?4 = '' OR issued_at <= ?4) ORDER BY issued_at, id LIMIT ?5");
+         "AND (?3 = '' OR issued_at >= ?3) AND (?4 = '' OR issued_at <= ?4) AND (?6 = '' OR operator = ?6) "
+         "ORDER BY issued_at, id LIMIT ?5");
   if (!s.ok()) return tl::unexpected(db_error(db_, "prepare search"));
   s.bind(1, f.serial);
   s.bind(2, f.result);
   s.bind(3, f.from);
   s.bind(4, f.to.size() == 10 ? f.to + "T23:59:59.999Z" : f.to);
   s.bind(5, static_cast<std::int64_t>(f.limit));
+  s.bind(6, f.operator_name);
   std::vector<CertificateRow> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {

@@ -48,6 +48,7 @@ CertificateFilter filter_of(const httplib::Request& req) {
   f.result = req.get_param_value("result");
   f.from = req.get_param_value("from");
   f.to = req.get_param_value("to");
+  f.operator_name = req.get_param_value("operator");
   return f;
 }
 
@@ -228,6 +229,17 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
         csv += csv_field(*v) + (v == &r.sha256 ? "\r\n" : ",");
     res.set_header("Content-Disposition", "attachment; filename=\"certificates.csv\"");
     res.set_content(csv, "text/csv");
+  });
+  srv->Get("/api/v1/export.json", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(req, res, Role::read)) return;
+    auto f = filter_of(req);
+    f.limit = 1000000;
+    auto rows = reg.find_certificates(f);
+    if (!rows) return reply(res, 500, {{"reason", rows.error().context}});
+    json list = json::array();
+    for (const auto& r : *rows) list.push_back(row_json(r));
+    res.set_header("Content-Disposition", "attachment; filename=\"certificates.json\"");
+    reply(res, 200, {{"certificates", list}, {"count", list.size()}});
   });
   srv->Get("/api/v1/audit", [&](const httplib::Request& req, httplib::Response& res) {
     if (!authorize(req, res, Role::admin)) return;

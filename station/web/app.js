@@ -178,8 +178,9 @@ $('search-form').addEventListener('submit', (ev) => { ev.preventDefault(); searc
 
 async function searchCertificates() {
   const q = new URLSearchParams();
-  for (const k of ['serial', 'result', 'from', 'to']) { const v = $(`search-${k}`).value; if (v) q.set(k, v); }
+  for (const k of ['serial', 'result', 'operator', 'from', 'to']) { const v = $(`search-${k}`).value; if (v) q.set(k, v); }
   $('export-csv').href = `/api/v1/export.csv?${q}`;
+  $('export-json').href = `/api/v1/export.json?${q}`;
   const body = await api(`/certificates?${q}`);
   $('certificates').tBodies[0].replaceChildren(...body.certificates.map((c) => el('tr', {},
     el('td', {}, c.issued_at), el('td', {}, c.serial), el('td', {}, c.model),

@@ -61,6 +61,13 @@ SERIAL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["media"
 grep -q "\"id\":\"$ID\"" "$TMP/body" || fail "search does not find $ID"
 [ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?result=not_erased")" = 200 ] || fail "search refused"
 grep -q '"count":0' "$TMP/body" || fail "result filter ignored"
+TECH=$(grep -o '"Tech [0-9]"' "$C1" | head -1 | tr -d '"' | tr ' ' '+')
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?operator=$TECH")" = 200 ] || fail "search refused"
+grep -q "\"count\":1,\|\"count\":1}" "$TMP/body" && grep -q "\"id\":\"$ID\"" "$TMP/body" ||
+  { cat "$TMP/body"; fail "operator filter: expected only $TECH's certificate"; }
+[ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/export.json?result=erased")" = 200 ] || fail "JSON export refused"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["count"] == 2 and len(d["certificates"]) == 2, d' "$TMP/body" ||
+  fail "JSON export should hold both certificates"
 [ "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/certificates/$ID.json")" = 200 ] || fail "download refused"
 cmp -s "$TMP/body" "$C1" || fail "the stored certificate differs from the uploaded one"
 $CURL -H "Authorization: Bearer $READ" -o "$TMP/dl.p7s" "$URL/api/v1/certificates/$ID.p7s"
