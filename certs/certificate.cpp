@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "certs/destruction.hpp"
 #include "certs/record_json.hpp"
 
 namespace wipeproof::certs {
@@ -196,6 +197,7 @@ Result<void> need_enum(const json& j, const std::string& ptr, std::initializer_l
 
 Result<void> validate_certificate(const json& c) {
   if (!c.is_object()) return make_error(ErrorKind::usage, "certificate: not a JSON object");
+  if (c.value("schema", "") == kDestructionSchema) return validate_destruction_certificate(c);
   WP_RETURN_IF_ERROR(need_enum(c, "/schema", {kCertificateSchema}));
   for (const char* p : {"/certificate_id", "/issued_at", "/record_id", "/job/tool/name", "/job/tool/version",
                         "/job/tool/binary_sha256", "/job/host/hostname", "/organisation/name",

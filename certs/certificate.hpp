@@ -17,8 +17,9 @@ inline constexpr const char* kCertificateSchema = "wipeproof-certificate-v1";
 nlohmann::json build_certificate(const WipeRecord& record, const SiteInfo& site, const std::string& certificate_id,
                                  const std::string& issued_at);
 
-/// Structural check against schema v1: every required member present with the right type and
-/// every enumeration in range. The error names the JSON path ("/people/operator/name").
+/// Structural check against schema v1 (or wipeproof-destruction-v1, by its /schema): every
+/// required member present with the right type and every enumeration in range. The error names
+/// the JSON path ("/people/operator/name").
 Result<void> validate_certificate(const nlohmann::json& certificate);
 
 /// "clear", "purge", "destruct" or "none" (IEEE 2883 terms) for what a record achieved.

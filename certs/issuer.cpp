@@ -5,6 +5,7 @@
 #include "certs/canonical_json.hpp"
 #include "certs/certificate.hpp"
 #include "certs/cms_signature.hpp"
+#include "certs/destruction.hpp"
 #include "certs/ledger.hpp"
 #include "certs/openssl_util.hpp"
 #include "certs/pdf_render.hpp"
@@ -15,12 +16,13 @@
 namespace wipeproof::certs {
 namespace fs = std::filesystem;
 
-Result<IssuedFiles> issue_certificate(const WipeRecord& record, const SiteInfo& site, const Signer& signer,
-                                      const IssueOptions& o) {
-  WP_RETURN_IF_ERROR(validate_for_signing(site));
+namespace {
+
+/// The common tail of every certificate: canonical JSON, schema check, CMS signature, optional
+/// timestamp, atomic writes, ledger entry, PDF.
+Result<IssuedFiles> issue_json(const nlohmann::json& cert, const Signer& signer, const IssueOptions& o) {
   IssuedFiles f;
-  f.certificate_id = record.record_id;
-  nlohmann::json cert = build_certificate(record, site, f.certificate_id, now_utc());
+  f.certificate_id = cert.value("certificate_id", "");
   WP_RETURN_IF_ERROR(validate_certificate(cert));
   WP_ASSIGN_OR_RETURN(std::string canon, canonicalize(cert));
   f.cert_sha256 = sha256_hex(canon.data(), canon.size());
@@ -55,6 +57,20 @@ Result<IssuedFiles> issue_certificate(const WipeRecord& record, const SiteInfo& 
       f.warnings.push_back("no PDF: " + r.error().context);
   }
   return f;
+}
+
+}  // namespace
+
+Result<IssuedFiles> issue_certificate(const WipeRecord& record, const SiteInfo& site, const Signer& signer,
+                                      const IssueOptions& o) {
+  WP_RETURN_IF_ERROR(validate_for_signing(site));
+  return issue_json(build_certificate(record, site, record.record_id, now_utc()), signer, o);
+}
+
+Result<IssuedFiles> issue_destruction_certificate(const DestructionFacts& facts, const SiteInfo& site,
+                                                  const Signer& signer, const IssueOptions& o) {
+  WP_RETURN_IF_ERROR(validate_destruction(facts, site));
+  return issue_json(build_destruction_certificate(facts, site), signer, o);
 }
 
 }  // namespace wipeproof::certs

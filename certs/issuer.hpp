@@ -37,4 +37,9 @@ struct IssuedFiles {
 Result<IssuedFiles> issue_certificate(const WipeRecord& record, const SiteInfo& site, const Signer& signer,
                                       const IssueOptions& options);
 
+struct DestructionFacts;
+/// The same for a destruction certificate (certs/destruction.hpp); every rule is checked first.
+Result<IssuedFiles> issue_destruction_certificate(const DestructionFacts& facts, const SiteInfo& site,
+                                                  const Signer& signer, const IssueOptions& options);
+
 }  // namespace wipeproof::certs

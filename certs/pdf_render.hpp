@@ -23,4 +23,8 @@ std::string qr_payload(const std::string& certificate_id, const std::string& cer
 Result<void> render_pdf(const nlohmann::json& certificate, const std::string& cert_sha256, const PdfStatus& status,
                         const std::string& lang, const std::string& pdf_path);
 
+/// The destruction certificate's page (pdf_destruction.cpp); render_pdf calls it by schema.
+Result<void> render_destruction_pdf(const nlohmann::json& certificate, const std::string& cert_sha256,
+                                    const PdfStatus& status, const std::string& lang, const std::string& pdf_path);
+
 }  // namespace wipeproof::certs

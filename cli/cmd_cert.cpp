@@ -6,6 +6,8 @@
 
 #include "certs/canonical_json.hpp"
 #include "certs/certificate.hpp"
+#include "certs/destruction.hpp"
+#include "certs/evidence.hpp"
 #include "certs/cms_signature.hpp"
 #include "certs/ledger.hpp"
 #include "certs/openssl_util.hpp"
@@ -35,6 +37,7 @@ struct CertVerifyOptions {
   std::string ca;
   std::string tsa_ca;
   std::string ledger;
+  std::string evidence;  ///< directory holding a destruction certificate's evidence files
   bool json = false;
 };
 
@@ -83,7 +86,7 @@ Verdict verify_certificate_files(const CertVerifyOptions& o) {
       v.lines.push_back("schema: FAILED: " + s.error().context);
       v.report["schema"] = s.error().context;
     } else {
-      v.lines.push_back("schema: ok (wipeproof-certificate-v1)");
+      v.lines.push_back("schema: ok (" + parsed->value("schema", "") + ")");
       v.report["schema"] = "ok";
     }
   }
@@ -139,6 +142,27 @@ Verdict verify_certificate_files(const CertVerifyOptions& o) {
       v.report["ledger"] = "included";
     }
   }
+  if (parsed && parsed->value("schema", "") == certs::kDestructionSchema) {
+    // Evidence files are checked when their directory is given (default: <id>.evidence beside it).
+    std::string dir = !o.evidence.empty() ? o.evidence : sibling(o.file, ".evidence");
+    if (!o.evidence.empty() || fs::is_directory(dir)) {
+      auto ev = certs::check_evidence(*parsed, dir);
+      if (!ev) {
+        v.worse(kExitMalformed);
+        v.lines.push_back("evidence: FAILED: " + ev.error().context);
+        v.report["evidence"] = ev.error().context;
+      } else {
+        if (!ev->intact()) v.worse(kExitTampered);
+        for (const auto& n : ev->ok) v.lines.push_back("evidence " + n + ": ok (SHA-256 matches)");
+        for (const auto& n : ev->changed) v.lines.push_back("evidence " + n + ": CHANGED (SHA-256 differs from the certificate)");
+        for (const auto& n : ev->missing) v.lines.push_back("evidence " + n + ": MISSING from " + dir);
+        v.report["evidence"] = {{"dir", dir}, {"ok", ev->ok}, {"changed", ev->changed}, {"missing", ev->missing}};
+      }
+    } else {
+      v.lines.push_back("evidence: not checked (no " + dir + "; give --evidence DIR)");
+      v.report["evidence"] = "not checked";
+    }
+  }
   if (o.ca.empty()) v.lines.push_back("note: no --ca given: the signer was not checked against a trusted CA");
   return v;
 }
@@ -182,6 +206,20 @@ int run_cert_show(const std::string& file, bool as_json) {
     return c->at(ptr).is_string() ? c->at(ptr).get<std::string>() : c->at(ptr).dump();
   };
   fmt::print("certificate {}  issued {}\n", s("/certificate_id"), s("/issued_at"));
+  if (c->value("schema", "") == certs::kDestructionSchema) {
+    fmt::print("organisation: {}  data owner: {}\n", s("/organisation/name"), s("/data_owner/name"));
+    fmt::print("operator:     {}   witness: {}\n", s("/people/operator/name"), s("/people/witness/name"));
+    fmt::print("media:        {} serial {} (identity {}, {}, {} bytes)\n", s("/media/model"), s("/media/serial"),
+               s("/media/identity_source"), s("/media/bus"), s("/media/capacity/apparent_bytes"));
+    fmt::print("destruction:  {} particle {} µm, DIN 66399 {}, by {} ({}) at {} on {}\n", s("/destruction/method"),
+               s("/destruction/particle_um"), s("/destruction/din_66399_level"), s("/destruction/performed_by/name"),
+               s("/destruction/performed_by/kind"), s("/destruction/place"), s("/destruction/time"));
+    fmt::print("reason:       {}\n", s("/destruction/reason"));
+    for (const auto& e : c->at(json::json_pointer("/destruction/evidence")))
+      fmt::print("evidence:     {} sha256 {}\n", e.value("file", ""), e.value("sha256", ""));
+    fmt::print("custody:      {} ({})\n", s("/custody/chain"), s("/custody/note"));
+    return kExitOk;
+  }
   fmt::print("organisation: {} ({})  data owner: {}\n", s("/organisation/name"), s("/organisation/location"), s("/data_owner/name"));
   fmt::print("operator:     {} / {}\n", s("/people/operator/name"), s("/people/operator/title"));
   fmt::print("validator:    {}\n", s("/people/validator/name"));
@@ -267,6 +305,8 @@ void register_cert(CLI::App& app, int& exit_code) {
   verify->add_option("--ca", vo->ca, "trusted organisation CA certificate(s), PEM");
   verify->add_option("--tsa-ca", vo->tsa_ca, "trusted TSA CA certificate(s), PEM");
   verify->add_option("--ledger", vo->ledger, "check the certificate is in this ledger");
+  verify->add_option("--evidence", vo->evidence,
+                     "destruction certificates: directory with the evidence files (default <id>.evidence beside it)");
   verify->add_flag("--json", vo->json, "JSON output");
   verify->callback([vo, &exit_code] { exit_code = run_cert_verify(*vo); });
 

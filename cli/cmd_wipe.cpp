@@ -6,6 +6,7 @@
 
 #include "certs/record_json.hpp"
 #include "cli/commands.hpp"
+#include "cli/custody_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/signing.hpp"
@@ -22,6 +23,7 @@ struct WipeOptions {
   std::string target;
   JobOptions job;
   std::string out_dir = "certs";
+  std::string registry;  ///< custody registry (--registry)
   std::optional<std::string> confirm;
   bool dry_run = false;
   bool json = false;
@@ -165,6 +167,12 @@ int run_wipe(const WipeOptions& o) {
   // Site facts and signing keys are checked before anything is written.
   auto signing = prepare_signing(o.sign, o.out_dir);
   if (!signing) return fail(signing.error());
+  std::unique_ptr<station::Registry> custody;
+  if (!o.registry.empty()) {
+    auto r = open_custody_registry(o.registry);
+    if (!r) return fail(r.error());
+    custody = std::move(*r);
+  }
 
   std::optional<std::string> confirm = o.confirm;
   if (!confirm && (target->is_block || target->simulated) && !o.json) confirm = prompt_confirmation(*target);
@@ -184,7 +192,15 @@ int run_wipe(const WipeOptions& o) {
   finish_progress_view(o.json);
   // A simulated drive's media goes back to its backing file before the record names the result.
   if (auto saved = session->finish(); !saved) rec.exceptions.push_back("simulated media not saved: " + saved.error().context);
-  return finish_job(rec, *signing, o.out_dir, o.json);
+  int code = finish_job(rec, *signing, o.out_dir, o.json);
+  if (custody) {
+    auto id = record_wipe_in_custody(*custody, rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name);
+    if (!id) fmt::print(stderr, "warning: custody: {}\n", id.error().context);
+    else if (!id->empty() && !o.json)
+      fmt::print("custody: {} ({})\n", *id,
+                 rec.outcome == Outcome::erased ? "wiped" : "wipe failed: queued for destruction");
+  }
+  return code;
 }
 
 int run_ata_unlock(const std::string& path, const std::string& recovery) {
@@ -239,6 +255,9 @@ void register_wipe(CLI::App& app, int& exit_code) {
                   "docs/testing.md)")->required();
   add_job_options(*cmd, o->job, true);
   cmd->add_option("--out", o->out_dir, "directory for the record (DIR/<record-id>.json)")->capture_default_str();
+  cmd->add_option("--registry", o->registry,
+                  "record the drive's chain of custody here (SQLite file or postgresql://…): received, wiped, or "
+                  "wipe_failed + queued_for_destruction");
   cmd->add_option("--confirm", o->confirm, "the drive's serial (or kernel name) confirming the wipe");
   cmd->add_flag("--dry-run", o->dry_run, "print the plan and safety verdict; write nothing");
   cmd->add_flag("--json", o->json, "JSON lines on stdout: progress, then a final 'done' event");

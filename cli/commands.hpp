@@ -60,5 +60,7 @@ void register_demo(CLI::App& app, int& exit_code);
 void register_tui(CLI::App& app, int& exit_code);
 void register_upload(CLI::App& app, int& exit_code);
 void register_station(CLI::App& app, int& exit_code);
+void register_custody(CLI::App& app, int& exit_code);
+void register_destroy(CLI::App& app, int& exit_code);
 
 }  // namespace wipeproof::cli

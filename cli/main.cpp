@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   register_tui(app, exit_code);
   register_upload(app, exit_code);
   register_station(app, exit_code);
+  register_custody(app, exit_code);
+  register_destroy(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

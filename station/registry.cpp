@@ -33,6 +33,12 @@ std::string ledger_entry_hash(const RegistryLedgerEntry& e) {
   return certs::sha256_hex(canonical.data(), canonical.size());
 }
 
+std::string custody_event_hash(const CustodyEvent& e) {
+  std::string canonical = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}", e.seq, e.custody_id, e.type, e.at, e.actor, e.detail,
+                                      e.prev_sha256);
+  return certs::sha256_hex(canonical.data(), canonical.size());
+}
+
 bool Registry::is_postgresql(const std::string& where) {
   return where.rfind("postgresql://", 0) == 0 || where.rfind("postgres://", 0) == 0;
 }

@@ -53,6 +53,25 @@ struct UserRow {
   std::string locked_until;         ///< RFC 3339, "" when not locked
 };
 
+/// A drive in the chain of custody, by the identity read from it (or typed, said so).
+struct CustodyDrive {
+  std::string custody_id;   ///< "WPC-" + 10 hex digits: printed on labels
+  std::string serial, model, wwn;
+  std::string identity_source = "read";  ///< read | typed
+  std::string asset;
+  std::string created_at;
+};
+
+/// One custody event. Events of all drives form one hash chain (seq from 1, no gaps):
+/// entry_sha256 = SHA-256("seq\ncustody_id\ntype\nat\nactor\ndetail\nprev_sha256").
+struct CustodyEvent {
+  std::uint64_t seq = 0;
+  std::string custody_id, type, at, actor;
+  std::string detail;  ///< JSON object
+  std::string prev_sha256, entry_sha256;
+};
+std::string custody_event_hash(const CustodyEvent& e);
+
 /// SHA-256 of "seq\nid\ncert_sha256\nat\nprev_sha256": the registry ledger's entry hash.
 std::string ledger_entry_hash(const RegistryLedgerEntry& e);
 
@@ -90,6 +109,17 @@ class Registry {
   virtual Result<void> create_user(const UserRow& user) = 0;
   virtual Result<std::optional<UserRow>> get_user(const std::string& name) = 0;
   virtual Result<void> set_login_state(const std::string& name, int failures, const std::string& locked_until) = 0;
+
+  /// Chain of custody (station/custody.hpp has the rules). Refused when the id exists.
+  virtual Result<void> create_custody(const CustodyDrive& drive) = 0;
+  /// Drives whose custody id or serial is `key`, newest first.
+  virtual Result<std::vector<CustodyDrive>> find_custody(const std::string& key) = 0;
+  virtual Result<std::vector<CustodyDrive>> list_custody() = 0;
+  /// Appends the next event of the one chain (numbered under a lock, like the ledger).
+  virtual Result<CustodyEvent> append_custody_event(const std::string& custody_id, const std::string& type,
+                                                    const std::string& actor, const std::string& detail_json) = 0;
+  /// The events of one drive, or of all drives when `custody_id` is empty, in chain order.
+  virtual Result<std::vector<CustodyEvent>> custody_events(const std::string& custody_id) = 0;
 
   /// Called with every audit entry after it is stored (the station logs them as JSON lines).
   using AuditSink = std::function<void(const std::string& at, const std::string& actor, const std::string& action,

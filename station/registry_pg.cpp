@@ -41,6 +41,16 @@ const char* const kMigrations[] = {
        CREATE TABLE users (name TEXT PRIMARY KEY, role INTEGER NOT NULL, salt TEXT NOT NULL,
          password_sha256 TEXT NOT NULL, iterations INTEGER NOT NULL, totp_secret TEXT NOT NULL,
          created_at TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT NOT NULL DEFAULT '');)",
+    R"(CREATE TABLE custody (custody_id TEXT PRIMARY KEY, serial TEXT NOT NULL, model TEXT, wwn TEXT,
+         identity_source TEXT NOT NULL, asset TEXT, created_at TEXT NOT NULL, created BIGSERIAL);
+       CREATE INDEX custody_serial ON custody(serial);
+       CREATE TABLE custody_events (seq BIGINT PRIMARY KEY, custody_id TEXT NOT NULL, type TEXT NOT NULL,
+         at TEXT NOT NULL, actor TEXT NOT NULL, detail TEXT NOT NULL, prev_sha256 TEXT NOT NULL, entry_sha256 TEXT NOT NULL);
+       CREATE INDEX custody_events_id ON custody_events(custody_id);
+       CREATE TRIGGER custody_events_append_only BEFORE UPDATE OR DELETE ON custody_events
+         FOR EACH ROW EXECUTE FUNCTION wipeproof_append_only();
+       CREATE TRIGGER custody_events_no_truncate BEFORE TRUNCATE ON custody_events
+         FOR EACH STATEMENT EXECUTE FUNCTION wipeproof_append_only();)",
 };
 constexpr long kMigrationLock = 0x77697065;  // "wipe"
 
@@ -309,6 +319,74 @@ Result<std::vector<std::string>> PgRegistry::audit_lines(std::size_t last) {
     for (const auto& r : w.exec_params("SELECT seq, at, actor, action, detail FROM (SELECT * FROM audit ORDER BY seq DESC "
                                        "LIMIT $1) a ORDER BY seq", static_cast<long long>(last)))
       out.push_back(fmt::format("{} {} {} {} {}", text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4])));
+    return out;
+  });
+}
+
+Result<void> PgRegistry::create_custody(const CustodyDrive& d) {
+  return run("custody", [&]() -> Result<void> {
+    pqxx::work w(conn_->c);
+    auto r = w.exec_params("INSERT INTO custody (custody_id, serial, model, wwn, identity_source, asset, created_at) "
+                           "VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (custody_id) DO NOTHING",
+                           d.custody_id, d.serial, d.model, d.wwn, d.identity_source, d.asset,
+                           d.created_at.empty() ? now_utc() : d.created_at);
+    w.commit();
+    if (r.affected_rows() != 1) return make_error(ErrorKind::refused, "custody id " + d.custody_id + " exists");
+    return {};
+  });
+}
+
+namespace {
+std::vector<CustodyDrive> custody_rows(const pqxx::result& rows) {
+  std::vector<CustodyDrive> out;
+  for (const auto& r : rows) out.push_back({text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]), text(r[6])});
+  return out;
+}
+}  // namespace
+
+Result<std::vector<CustodyDrive>> PgRegistry::find_custody(const std::string& key) {
+  return run("custody read", [&]() -> Result<std::vector<CustodyDrive>> {
+    pqxx::read_transaction w(conn_->c);
+    return custody_rows(w.exec_params("SELECT custody_id, serial, model, wwn, identity_source, asset, created_at FROM custody "
+                                      "WHERE custody_id = $1 OR serial = $1 ORDER BY created DESC", key));
+  });
+}
+
+Result<std::vector<CustodyDrive>> PgRegistry::list_custody() {
+  return run("custody list", [&]() -> Result<std::vector<CustodyDrive>> {
+    pqxx::read_transaction w(conn_->c);
+    return custody_rows(w.exec("SELECT custody_id, serial, model, wwn, identity_source, asset, created_at FROM custody ORDER BY created"));
+  });
+}
+
+Result<CustodyEvent> PgRegistry::append_custody_event(const std::string& custody_id, const std::string& type,
+                                                      const std::string& actor, const std::string& detail) {
+  return run("custody event", [&]() -> Result<CustodyEvent> {
+    pqxx::work w(conn_->c);
+    w.exec0("LOCK TABLE custody_events IN EXCLUSIVE MODE");
+    CustodyEvent e{0, custody_id, type, now_utc(), actor, detail, std::string(64, '0'), ""};
+    auto last = w.exec("SELECT seq, entry_sha256 FROM custody_events ORDER BY seq DESC LIMIT 1");
+    if (!last.empty()) {
+      e.seq = last[0][0].as<std::uint64_t>();
+      e.prev_sha256 = text(last[0][1]);
+    }
+    ++e.seq;
+    e.entry_sha256 = custody_event_hash(e);
+    w.exec_params0("INSERT INTO custody_events VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", e.seq, e.custody_id, e.type, e.at,
+                   e.actor, e.detail, e.prev_sha256, e.entry_sha256);
+    w.commit();
+    return e;
+  });
+}
+
+Result<std::vector<CustodyEvent>> PgRegistry::custody_events(const std::string& custody_id) {
+  return run("custody events", [&]() -> Result<std::vector<CustodyEvent>> {
+    pqxx::read_transaction w(conn_->c);
+    std::vector<CustodyEvent> out;
+    for (const auto& r : w.exec_params("SELECT seq, custody_id, type, at, actor, detail, prev_sha256, entry_sha256 "
+                                       "FROM custody_events WHERE $1 = '' OR custody_id = $1 ORDER BY seq", custody_id))
+      out.push_back({r[0].as<std::uint64_t>(), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]), text(r[6]),
+                     text(r[7])});
     return out;
   });
 }

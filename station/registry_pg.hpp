@@ -28,6 +28,12 @@ class PgRegistry final : public Registry {
   Result<std::optional<UserRow>> get_user(const std::string& name) override;
   Result<void> set_login_state(const std::string& name, int failures, const std::string& locked_until) override;
   Result<std::vector<std::string>> audit_lines(std::size_t last) override;
+  Result<void> create_custody(const CustodyDrive& drive) override;
+  Result<std::vector<CustodyDrive>> find_custody(const std::string& key) override;
+  Result<std::vector<CustodyDrive>> list_custody() override;
+  Result<CustodyEvent> append_custody_event(const std::string& custody_id, const std::string& type,
+                                            const std::string& actor, const std::string& detail_json) override;
+  Result<std::vector<CustodyEvent>> custody_events(const std::string& custody_id) override;
   Result<std::size_t> backup_to(const std::string& path) override;
 
  protected:

@@ -71,6 +71,15 @@ const char* const kMigrations[] = {
        CREATE TABLE users (name TEXT PRIMARY KEY, role INTEGER NOT NULL, salt TEXT NOT NULL,
          password_sha256 TEXT NOT NULL, iterations INTEGER NOT NULL, totp_secret TEXT NOT NULL,
          created_at TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT NOT NULL DEFAULT '');)",
+    // 3: chain of custody: drives by identity, and one hash-chained, append-only event log.
+    R"(CREATE TABLE custody (custody_id TEXT PRIMARY KEY, serial TEXT NOT NULL, model TEXT, wwn TEXT,
+         identity_source TEXT NOT NULL, asset TEXT, created_at TEXT NOT NULL);
+       CREATE INDEX custody_serial ON custody(serial);
+       CREATE TABLE custody_events (seq INTEGER PRIMARY KEY, custody_id TEXT NOT NULL, type TEXT NOT NULL,
+         at TEXT NOT NULL, actor TEXT NOT NULL, detail TEXT NOT NULL, prev_sha256 TEXT NOT NULL, entry_sha256 TEXT NOT NULL);
+       CREATE INDEX custody_events_id ON custody_events(custody_id);
+       CREATE TRIGGER custody_events_no_update BEFORE UPDATE ON custody_events BEGIN SELECT RAISE(ABORT, 'custody events are append-only'); END;
+       CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events BEGIN SELECT RAISE(ABORT, 'custody events are append-only'); END;)",
 };
 
 }  // namespace
@@ -393,6 +402,89 @@ Result<std::vector<std::string>> SqliteRegistry::audit_lines(std::size_t last) {
   std::vector<std::string> out;
   while (s.step() == SQLITE_ROW)
     out.push_back(fmt::format("{} {} {} {} {}", s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)));
+  return out;
+}
+
+Result<void> SqliteRegistry::create_custody(const CustodyDrive& d) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "INSERT OR IGNORE INTO custody VALUES (?,?,?,?,?,?,?)");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare custody"));
+  int i = 1;
+  for (const std::string* v : {&d.custody_id, &d.serial, &d.model, &d.wwn, &d.identity_source, &d.asset})
+    s.bind(i++, *v);
+  s.bind(i, d.created_at.empty() ? now_utc() : d.created_at);
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert custody"));
+  if (sqlite3_changes(db_) != 1) return make_error(ErrorKind::refused, "custody id " + d.custody_id + " exists");
+  return {};
+}
+
+namespace {
+std::vector<CustodyDrive> custody_rows(Stmt& s) {
+  std::vector<CustodyDrive> out;
+  while (s.step() == SQLITE_ROW)
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+  return out;
+}
+}  // namespace
+
+Result<std::vector<CustodyDrive>> SqliteRegistry::find_custody(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT custody_id, serial, model, wwn, identity_source, asset, created_at FROM custody "
+              "WHERE custody_id = ?1 OR serial = ?1 ORDER BY created_at DESC, rowid DESC");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare custody read"));
+  s.bind(1, key);
+  return custody_rows(s);
+}
+
+Result<std::vector<CustodyDrive>> SqliteRegistry::list_custody() {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT custody_id, serial, model, wwn, identity_source, asset, created_at FROM custody ORDER BY rowid");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare custody list"));
+  return custody_rows(s);
+}
+
+Result<CustodyEvent> SqliteRegistry::append_custody_event(const std::string& custody_id, const std::string& type,
+                                                          const std::string& actor, const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  WP_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+  CustodyEvent e{0, custody_id, type, now_utc(), actor, detail, std::string(64, '0'), ""};
+  {
+    Stmt last(db_, "SELECT seq, entry_sha256 FROM custody_events ORDER BY seq DESC LIMIT 1");
+    if (last.ok() && last.step() == SQLITE_ROW) {
+      e.seq = static_cast<std::uint64_t>(last.integer(0));
+      e.prev_sha256 = last.text(1);
+    }
+  }
+  ++e.seq;
+  e.entry_sha256 = custody_event_hash(e);
+  Stmt ins(db_, "INSERT INTO custody_events VALUES (?,?,?,?,?,?,?,?)");
+  bool ok = ins.ok();
+  if (ok) {
+    ins.bind(1, static_cast<std::int64_t>(e.seq));
+    int i = 2;
+    for (const std::string* v : {&e.custody_id, &e.type, &e.at, &e.actor, &e.detail, &e.prev_sha256, &e.entry_sha256})
+      ins.bind(i++, *v);
+    ok = ins.step() == SQLITE_DONE;
+  }
+  if (!ok) {
+    Error err = db_error(db_, "custody event");
+    (void)exec("ROLLBACK");
+    return tl::unexpected(err);
+  }
+  WP_RETURN_IF_ERROR(exec("COMMIT"));
+  return e;
+}
+
+Result<std::vector<CustodyEvent>> SqliteRegistry::custody_events(const std::string& custody_id) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT seq, custody_id, type, at, actor, detail, prev_sha256, entry_sha256 FROM custody_events "
+              "WHERE ?1 = '' OR custody_id = ?1 ORDER BY seq");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare custody events"));
+  s.bind(1, custody_id);
+  std::vector<CustodyEvent> out;
+  while (s.step() == SQLITE_ROW)
+    out.push_back({static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5),
+                   s.text(6), s.text(7)});
   return out;
 }
 
