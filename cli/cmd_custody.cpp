@@ -39,6 +39,10 @@ Result<ReadIdentity> read_identity(const std::string& device) {
   r.firmware = d.firmware;
   r.size_bytes = d.size_bytes;
   r.media_type = !d.rotational ? "unknown" : *d.rotational ? "magnetic" : "flash";
+  r.identity.bus = r.bus;
+  r.identity.firmware = r.firmware;
+  r.identity.size_bytes = r.size_bytes;
+  r.identity.media_type = r.media_type;
   r.smart = session->probe().smart;
   return r;
 }
@@ -59,7 +63,9 @@ Result<std::string> record_wipe_in_custody(station::Registry& reg, const WipeRec
     drive = found->front();
   }
   if (!open_chain) {
-    station::IntakeIdentity id{rec.device.serial, rec.device.model, rec.device.wwn, "read", ""};
+    station::IntakeIdentity id{rec.device.serial, rec.device.model, rec.device.wwn, "read", "", rec.device.transport,
+                               !rec.device.rotational ? "unknown" : *rec.device.rotational ? "magnetic" : "flash",
+                               rec.device.firmware, rec.device.size_bytes};
     WP_ASSIGN_OR_RETURN(drive, station::receive_drive(reg, id, rec.device.path, who, "received at wipe"));
   }
   json detail = {{"record_id", rec.record_id}, {"outcome", outcome_name(rec.outcome)}, {"method", rec.method.name}};

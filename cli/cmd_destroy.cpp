@@ -162,11 +162,17 @@ int run_record(DestroyCli c) {
     f.media.model = drive.model;
     f.media.wwn = drive.wwn;
     f.media.identity_source = drive.identity_source;
-    for (const auto& e : *events)
-      if (e.type == "queued_for_destruction") {
-        auto d2 = json::parse(e.detail, nullptr, false);
-        if (d2.is_object()) f.media.smart_summary = d2.value("smart", "");
+    for (const auto& e : *events) {
+      auto d2 = json::parse(e.detail, nullptr, false);
+      if (!d2.is_object()) continue;
+      if (e.type == "queued_for_destruction" && !d2.value("smart", "").empty()) f.media.smart_summary = d2.value("smart", "");
+      if (e.type == "received") {  // what was read from the drive at intake
+        f.media.bus = d2.value("bus", "");
+        f.media.media_type = d2.value("media_type", "unknown").empty() ? "unknown" : d2.value("media_type", "unknown");
+        f.media.firmware = d2.value("firmware", "");
+        f.media.capacity_bytes = d2.value("size_bytes", std::uint64_t{0});
       }
+    }
     // The chain as it will stand once this destruction is recorded.
     auto with_this = *events;
     with_this.push_back({0, drive.custody_id, "destroyed", "", "", json{{"performed_by_kind", f.performed_by_kind},

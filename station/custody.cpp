@@ -112,8 +112,10 @@ Result<CustodyDrive> receive_drive(Registry& reg, const IntakeIdentity& id, cons
   d.identity_source = id.identity_source;
   d.asset = id.asset;
   WP_RETURN_IF_ERROR(reg.create_custody(d));
-  nlohmann::json detail = {{"from", from}, {"identity_source", id.identity_source}, {"model", id.model},
-                           {"serial", id.serial}, {"wwn", id.wwn}, {"asset", id.asset}};
+  nlohmann::json detail = {{"from", from},         {"identity_source", id.identity_source}, {"model", id.model},
+                           {"serial", id.serial},     {"wwn", id.wwn},   {"asset", id.asset},
+                           {"bus", id.bus},           {"media_type", id.media_type}, {"firmware", id.firmware},
+                           {"size_bytes", id.size_bytes}};
   if (!note.empty()) detail["note"] = note;
   WP_RETURN_IF_ERROR(record_custody_event(reg, d.custody_id, "received", by, detail));
   return d;

@@ -42,6 +42,8 @@ struct IntakeIdentity {
   std::string serial, model, wwn;
   std::string identity_source = "read";  ///< read | typed
   std::string asset;
+  std::string bus, media_type, firmware;  ///< when read from the drive
+  std::uint64_t size_bytes = 0;
 };
 
 /// Takes a drive into custody: a new custody id and its `received` event. Refused when the same

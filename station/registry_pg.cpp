@@ -418,6 +418,11 @@ Result<std::size_t> PgRegistry::backup_to(const std::string& path) {
                                            r[4].as<int>(), text(r[5]), r[6].as<int>(), text(r[7])}));
     for (const auto& r : w.exec("SELECT id, device, status, state FROM jobs ORDER BY created"))
       WP_RETURN_IF_ERROR(out->save_job(text(r[0]), text(r[1]), text(r[2]), text(r[3])));
+    for (const auto& r : w.exec("SELECT custody_id, serial, model, wwn, identity_source, asset, created_at FROM custody ORDER BY created"))
+      WP_RETURN_IF_ERROR(out->create_custody({text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]), text(r[6])}));
+    for (const auto& r : w.exec("SELECT seq, custody_id, type, at, actor, detail, prev_sha256, entry_sha256 FROM custody_events ORDER BY seq"))
+      WP_RETURN_IF_ERROR(out->import_custody_event({r[0].as<std::uint64_t>(), text(r[1]), text(r[2]), text(r[3]), text(r[4]),
+                                                    text(r[5]), text(r[6]), text(r[7])}));
     for (const auto& r : w.exec("SELECT at, actor, action, detail FROM audit ORDER BY seq"))
       WP_RETURN_IF_ERROR(out->import_audit(text(r[0]), text(r[1]), text(r[2]), text(r[3])));
     WP_RETURN_IF_ERROR(out->exec("COMMIT"));

@@ -538,6 +538,18 @@ Result<void> SqliteRegistry::import_token(const std::string& sha256, Role role, 
   return {};
 }
 
+Result<void> SqliteRegistry::import_custody_event(const CustodyEvent& e) {
+  std::lock_guard lock(mutex_);
+  Stmt ins(db_, "INSERT INTO custody_events VALUES (?,?,?,?,?,?,?,?)");
+  if (!ins.ok()) return tl::unexpected(db_error(db_, "prepare custody import"));
+  ins.bind(1, static_cast<std::int64_t>(e.seq));
+  int i = 2;
+  for (const std::string* v : {&e.custody_id, &e.type, &e.at, &e.actor, &e.detail, &e.prev_sha256, &e.entry_sha256})
+    ins.bind(i++, *v);
+  if (ins.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "custody import"));
+  return {};
+}
+
 Result<void> SqliteRegistry::import_user(const UserRow& u) {
   WP_RETURN_IF_ERROR(create_user(u));
   return set_login_state(u.name, u.failures, u.locked_until);

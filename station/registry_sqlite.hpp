@@ -42,6 +42,7 @@ class SqliteRegistry final : public Registry {
                             const std::string& detail);
   Result<void> import_token(const std::string& sha256, Role role, const std::string& label, const std::string& created);
   Result<void> import_user(const UserRow& user);
+  Result<void> import_custody_event(const CustodyEvent& e);
   Result<void> exec(const std::string& sql);
 
  protected:

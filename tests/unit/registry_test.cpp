@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "station/auth.hpp"
+#include "station/custody.hpp"
 #include "station/ledger_check.hpp"
 #include "station/registry.hpp"
 
@@ -68,7 +69,7 @@ TEST_CASE("registry: migrations, duplicates, filters, reopen", "[station]") {
   {
     auto reg = Registry::open(path);
     REQUIRE(reg);
-    CHECK((*reg)->schema_version() == 2);
+    CHECK((*reg)->schema_version() == 3);
     CHECK(*(*reg)->insert_certificate(row("a", "S1", "erased", "2026-11-01T10:00:00.000Z")));
     CHECK(*(*reg)->insert_certificate(row("b", "S2", "not_erased", "2026-11-02T10:00:00.000Z")));
     CHECK(*(*reg)->insert_certificate(row("c", "S1", "erased", "2026-11-03T10:00:00.000Z")));
@@ -76,7 +77,7 @@ TEST_CASE("registry: migrations, duplicates, filters, reopen", "[station]") {
   }
   auto reg = Registry::open(path);  // reopening applies no migration twice
   REQUIRE(reg);
-  CHECK((*reg)->schema_version() == 2);
+  CHECK((*reg)->schema_version() == 3);
   CertificateFilter f;
   CHECK((*reg)->find_certificates(f)->size() == 3);
   f.serial = "S1";
@@ -235,4 +236,59 @@ TEST_CASE("registry: a backup is one consistent SQLite file, from either backend
   CHECK(*(*copy)->get_user("carol"));
   CHECK((*copy)->job_states(10)->size() == 1);
   CHECK_THAT((*copy)->audit_lines(10)->back(), Catch::Contains("GET /z"));
+}
+
+TEST_CASE("custody: drives, one hash-chained event log, gaps named, append-only", "[station][custody]") {
+  std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(backend);
+  auto reg = Registry::open(fresh_registry(backend));
+  REQUIRE(reg);
+  IntakeIdentity id;
+  id.serial = "WD-1";
+  id.model = "WDC";
+  auto d = receive_drive(**reg, id, "PC-7", "Taro");
+  REQUIRE(d);
+  CHECK(d->custody_id.rfind("WPC-", 0) == 0);
+  auto again = receive_drive(**reg, id, "PC-7", "Taro");
+  REQUIRE_FALSE(again);  // an open chain for this serial exists
+  CHECK_THAT(again.error().context, Catch::Contains(d->custody_id));
+  CHECK_FALSE(custody_of(**reg, "NEVER-SEEN"));
+  REQUIRE(record_custody_event(**reg, d->custody_id, "queued_for_destruction", "Taro", {{"reason", "policy"}}));
+  CHECK_FALSE(record_custody_event(**reg, d->custody_id, "teleported", "Taro", nlohmann::json::object()));
+  // Destroyed by a contractor with no hand-over: a gap.
+  REQUIRE(record_custody_event(**reg, d->custody_id, "destroyed", "Taro",
+                               {{"performed_by_kind", "contractor"}, {"performed_by", "Acme"}}));
+  auto events = *(*reg)->custody_events(d->custody_id);
+  REQUIRE(events.size() == 3);
+  auto gaps = custody_gaps(events);
+  REQUIRE(gaps.size() == 1);
+  CHECK_THAT(gaps[0], Catch::Contains("destroyed by contractor Acme without a handed_over event"));
+  CHECK(custody_chain_problems(*(*reg)->custody_events("")).empty());
+  auto altered = *(*reg)->custody_events("");
+  altered[1].detail = R"({"reason":"nothing"})";
+  CHECK_FALSE(custody_chain_problems(altered).empty());
+  // The same drive via a second station sharing the registry: its serial finds the same chain.
+  CHECK(custody_of(**reg, "WD-1")->custody_id == d->custody_id);
+  CHECK((*reg)->list_custody()->size() == 1);
+}
+
+TEST_CASE("custody: complete chains have no gaps; labels round-trip", "[station][custody]") {
+  auto ev = [](std::uint64_t seq, const char* type, nlohmann::json detail = nlohmann::json::object()) {
+    return CustodyEvent{seq, "WPC-0123456789", type, "t", "a", detail.dump(), "", ""};
+  };
+  std::vector<CustodyEvent> ok{ev(1, "received"), ev(2, "wipe_failed"), ev(3, "queued_for_destruction"),
+                               ev(4, "handed_over", {{"contractor", "Acme"}}),
+                               ev(5, "destroyed", {{"performed_by_kind", "contractor"}, {"performed_by", "Acme"}}),
+                               ev(6, "certificate_issued")};
+  CHECK(custody_gaps(ok).empty());
+  CHECK(custody_state(ok) == "certificate_issued");
+  std::vector<CustodyEvent> no_intake{ev(1, "queued_for_destruction")};
+  CHECK_THAT(custody_gaps(no_intake).front(), Catch::Contains("no received event"));
+  CHECK(awaiting_destruction(no_intake));
+  auto p = custody_label_payload("WPC-0123456789", "S/N 1");
+  auto back = parse_custody_label(p);
+  REQUIRE(back);
+  CHECK(back->first == "WPC-0123456789");
+  CHECK(back->second == "S/N 1");
+  CHECK_FALSE(parse_custody_label("wipeproof-cert:x"));
 }
