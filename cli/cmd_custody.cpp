@@ -49,39 +49,18 @@ Result<ReadIdentity> read_identity(const std::string& device) {
 
 Result<std::string> record_wipe_in_custody(station::Registry& reg, const WipeRecord& rec, bool certified,
                                            const std::string& by) {
-  if (rec.outcome == Outcome::interrupted) return std::string();
-  if (rec.device.serial.empty())
-    return make_error(ErrorKind::usage, "the drive reports no serial: custody not recorded (receive it with --serial)");
-  std::string who = by.empty() ? "wipeproof" : by;
-  station::CustodyDrive drive;
-  auto found = reg.find_custody(rec.device.serial);
-  if (!found) return tl::unexpected(found.error());
-  bool open_chain = false;
-  if (!found->empty()) {
-    WP_ASSIGN_OR_RETURN(auto events, reg.custody_events(found->front().custody_id));
-    open_chain = station::custody_state(events) != "certificate_issued";
-    drive = found->front();
-  }
-  if (!open_chain) {
-    station::IntakeIdentity id{rec.device.serial, rec.device.model, rec.device.wwn, "read", "", rec.device.transport,
-                               !rec.device.rotational ? "unknown" : *rec.device.rotational ? "magnetic" : "flash",
-                               rec.device.firmware, rec.device.size_bytes};
-    WP_ASSIGN_OR_RETURN(drive, station::receive_drive(reg, id, rec.device.path, who, "received at wipe"));
-  }
-  json detail = {{"record_id", rec.record_id}, {"outcome", outcome_name(rec.outcome)}, {"method", rec.method.name}};
-  if (rec.outcome == Outcome::erased) {
-    WP_RETURN_IF_ERROR(station::record_custody_event(reg, drive.custody_id, "wiped", who, detail));
-    if (certified)
-      WP_RETURN_IF_ERROR(station::record_custody_event(reg, drive.custody_id, "certificate_issued", who,
-                                                       {{"certificate_id", rec.record_id}}));
-  } else {
-    detail["exceptions"] = rec.exceptions;
-    WP_RETURN_IF_ERROR(station::record_custody_event(reg, drive.custody_id, "wipe_failed", who, detail));
-    WP_RETURN_IF_ERROR(station::record_custody_event(reg, drive.custody_id, "queued_for_destruction", who,
-                                                     {{"reason", "wipe_failed"}, {"record_id", rec.record_id},
-                                                      {"identity_source", "read"}, {"smart", rec.choice.smart_after}}));
-  }
-  return drive.custody_id;
+  const DeviceIdentity& d = rec.device;
+  station::WipeOutcomeFacts w;
+  w.identity = {d.serial, d.model, d.wwn, "read", "", d.transport,
+                !d.rotational ? "unknown" : *d.rotational ? "magnetic" : "flash", d.firmware, d.size_bytes};
+  w.from = d.path;
+  w.outcome = outcome_name(rec.outcome);
+  w.record_id = rec.record_id;
+  w.method = rec.method.name;
+  w.smart = rec.choice.smart_after;
+  w.exceptions = rec.exceptions;
+  w.certified = certified;
+  return station::record_wipe_outcome(reg, w, by);
 }
 
 namespace {

@@ -25,6 +25,7 @@
 #include "core/version.hpp"
 #include "core/sys.hpp"
 #include "job/target_session.hpp"
+#include "station/handover.hpp"
 
 namespace wipeproof::cli {
 using nlohmann::json;
@@ -263,45 +264,14 @@ int run_check(const DestroyCli& c) {
 }
 
 int run_batch(const DestroyCli& c) {
-  if (c.contractor.empty()) return fail(Error{ErrorKind::usage, 0, "--contractor NAME is required"}, c.json);
-  if (c.keys_for_batch.empty()) return fail(Error{ErrorKind::usage, 0, "name the drives (custody ids or serials)"}, c.json);
-  if (fs::path(c.out).extension() != ".pdf") return fail(Error{ErrorKind::usage, 0, "--manifest must end in .pdf"}, c.json);
+  if (fs::path(c.out).extension() != ".pdf") return fail(Error{ErrorKind::usage, 0, "--manifest FILE.pdf is required"}, c.json);
   auto reg = open_custody_registry(c.registry);
   if (!reg) return fail(reg.error(), c.json);
-  std::vector<station::CustodyDrive> drives;
-  for (const auto& k : c.keys_for_batch) {  // all checked before any is recorded
-    auto d = station::custody_of(**reg, k);
-    if (!d) return fail(d.error(), c.json);
-    auto ev = (*reg)->custody_events(d->custody_id);
-    if (!ev) return fail(ev.error(), c.json);
-    if (station::custody_state(*ev) != "queued_for_destruction")
-      return fail(Error{ErrorKind::refused, 0, fmt::format("{} ({}) is {}, not queued for destruction", d->custody_id, d->serial,
-                                                          station::custody_state(*ev))}, c.json);
-    drives.push_back(*d);
-  }
-  auto bid = station::new_custody_id();
-  if (!bid) return fail(bid.error(), c.json);
-  std::string batch = "WPB-" + bid->substr(4);
-  std::vector<certs::ManifestRow> rows;
-  for (const auto& d : drives)
-    rows.push_back({station::custody_label_payload(d.custody_id, d.serial),
-                    {d.custody_id + "   S/N " + d.serial, d.model.empty() ? "model unknown" : d.model,
-                     d.identity_source == "typed" ? "identity typed" : "identity read electronically"}});
-  if (auto r = certs::render_manifest("Destruction hand-over " + batch,
-                                      {"Contractor / 委託業者: " + c.contractor, "Handed over by: " + c.by,
-                                       fmt::format("{} drive(s), {}", drives.size(), now_utc())},
-                                      rows, c.out);
-      !r)
-    return fail(r.error(), c.json);
-  auto sum = sha256_file(c.out);
-  for (const auto& d : drives)
-    if (auto e = station::record_custody_event(**reg, d.custody_id, "handed_over", c.by,
-                                               {{"contractor", c.contractor}, {"batch", batch},
-                                                {"manifest_sha256", sum ? *sum : ""}});
-        !e)
-      return fail(e.error(), c.json);
-  if (c.json) fmt::print("{}\n", json{{"batch", batch}, {"drives", drives.size()}, {"manifest", c.out}}.dump());
-  else fmt::print("batch {}: {} drive(s) handed over to {}; manifest {}\n", batch, drives.size(), c.contractor, c.out);
+  auto h = station::hand_over(**reg, c.keys_for_batch, c.contractor, c.by);
+  if (!h) return fail(h.error(), c.json);
+  if (auto r = station::render_batch_manifest(**reg, h->batch, c.out); !r) return fail(r.error(), c.json);
+  if (c.json) fmt::print("{}\n", json{{"batch", h->batch}, {"drives", h->drives.size()}, {"manifest", c.out}}.dump());
+  else fmt::print("batch {}: {} drive(s) handed over to {}; manifest {}\n", h->batch, h->drives.size(), c.contractor, c.out);
   return kExitOk;
 }
 
@@ -310,23 +280,10 @@ int run_batch_confirm(const DestroyCli& c) {
   if (!reg) return fail(reg.error(), c.json);
   auto sum = sha256_file(c.file);
   if (!sum) return fail(Error{ErrorKind::usage, 0, "--file " + c.file + ": cannot be read"}, c.json);
-  auto all = (*reg)->custody_events("");
-  if (!all) return fail(all.error(), c.json);
-  std::vector<std::string> ids;
-  for (const auto& e : *all)
-    if (e.type == "handed_over") {
-      auto d = json::parse(e.detail, nullptr, false);
-      if (d.is_object() && d.value("batch", "") == c.batch) ids.push_back(e.custody_id);
-    }
-  if (ids.empty()) return fail(Error{ErrorKind::usage, 0, "no drives were handed over in batch " + c.batch}, c.json);
-  for (const auto& id : ids)
-    if (auto e = station::record_custody_event(**reg, id, "contractor_returned", c.by,
-                                               {{"batch", c.batch}, {"file", fs::path(c.file).filename().string()},
-                                                {"sha256", *sum}});
-        !e)
-      return fail(e.error(), c.json);
-  if (c.json) fmt::print("{}\n", json{{"batch", c.batch}, {"drives", ids.size()}, {"sha256", *sum}}.dump());
-  else fmt::print("batch {}: the contractor's confirmation ({}) recorded for {} drive(s)\n", c.batch, *sum, ids.size());
+  auto n = station::confirm_batch(**reg, c.batch, fs::path(c.file).filename().string(), *sum, c.by);
+  if (!n) return fail(n.error(), c.json);
+  if (c.json) fmt::print("{}\n", json{{"batch", c.batch}, {"drives", *n}, {"sha256", *sum}}.dump());
+  else fmt::print("batch {}: the contractor's confirmation ({}) recorded for {} drive(s)\n", c.batch, *sum, *n);
   return kExitOk;
 }
 
@@ -391,10 +348,6 @@ void register_destroy(CLI::App& app, int& exit_code) {
   confirm->callback([c, &exit_code] { exit_code = run_batch_confirm(*c); });
   batch->callback([c, batch, &exit_code] {
     if (batch->got_subcommand("confirm")) return;
-    if (c->by.empty()) {
-      exit_code = fail(Error{ErrorKind::usage, 0, "--by NAME is required"}, c->json);
-      return;
-    }
     exit_code = run_batch(*c);
   });
 }

@@ -139,6 +139,37 @@ Result<CustodyEvent> record_custody_event(Registry& reg, const std::string& cust
   return reg.append_custody_event(custody_id, type, actor, detail.dump());
 }
 
+Result<std::string> record_wipe_outcome(Registry& reg, const WipeOutcomeFacts& w, const std::string& by) {
+  if (w.outcome == "interrupted") return std::string();
+  if (w.identity.serial.empty())
+    return make_error(ErrorKind::usage, "the drive reports no serial: custody not recorded (receive it with --serial)");
+  std::string who = by.empty() ? "wipeproof" : by;
+  CustodyDrive drive;
+  WP_ASSIGN_OR_RETURN(auto found, reg.find_custody(w.identity.serial));
+  bool open_chain = false;
+  if (!found.empty()) {
+    WP_ASSIGN_OR_RETURN(auto events, reg.custody_events(found.front().custody_id));
+    open_chain = custody_state(events) != "certificate_issued";
+    drive = found.front();
+  }
+  if (!open_chain) {
+    WP_ASSIGN_OR_RETURN(drive, receive_drive(reg, w.identity, w.from, who, "received at wipe"));
+  }
+  nlohmann::json detail = {{"record_id", w.record_id}, {"outcome", w.outcome}, {"method", w.method}};
+  if (w.outcome == "erased") {
+    WP_RETURN_IF_ERROR(record_custody_event(reg, drive.custody_id, "wiped", who, detail));
+    if (w.certified)
+      WP_RETURN_IF_ERROR(record_custody_event(reg, drive.custody_id, "certificate_issued", who, {{"certificate_id", w.record_id}}));
+  } else {
+    detail["exceptions"] = w.exceptions;
+    WP_RETURN_IF_ERROR(record_custody_event(reg, drive.custody_id, "wipe_failed", who, detail));
+    WP_RETURN_IF_ERROR(record_custody_event(reg, drive.custody_id, "queued_for_destruction", who,
+                                            {{"reason", "wipe_failed"}, {"record_id", w.record_id},
+                                             {"identity_source", "read"}, {"smart", w.smart}}));
+  }
+  return drive.custody_id;
+}
+
 nlohmann::json custody_json(const CustodyDrive& d, const std::vector<CustodyEvent>& events) {
   nlohmann::json ev = nlohmann::json::array();
   for (const auto& e : events)

@@ -56,6 +56,20 @@ Result<CustodyDrive> custody_of(Registry& registry, const std::string& key);
 Result<CustodyEvent> record_custody_event(Registry& registry, const std::string& custody_id, const std::string& type,
                                           const std::string& actor, const nlohmann::json& detail);
 
+/// What a finished wipe tells the custody chain.
+struct WipeOutcomeFacts {
+  IntakeIdentity identity;  ///< as read by the wipe
+  std::string from;         ///< the device path
+  std::string outcome;      ///< erased, erased_with_exceptions, not_erased, interrupted
+  std::string record_id, method, smart;
+  std::vector<std::string> exceptions;
+  bool certified = false;
+};
+/// The drive is received (if it has no open chain), then `wiped` (+ `certificate_issued`), or —
+/// when the outcome is not a clean erase — `wipe_failed` and `queued_for_destruction` (reason
+/// wipe_failed). An interrupted job records nothing (it can be resumed). Returns the custody id.
+Result<std::string> record_wipe_outcome(Registry& registry, const WipeOutcomeFacts& facts, const std::string& by);
+
 /// A drive's chain as the API and `custody show` present it.
 nlohmann::json custody_json(const CustodyDrive& drive, const std::vector<CustodyEvent>& events);
 

@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/sys.hpp"
 #include "device/sim_target.hpp"
+#include "station/custody.hpp"
 #include "station/ingest.hpp"
 
 namespace wipeproof::station {
@@ -233,9 +234,41 @@ void JobManager::finish(Job& j, int exit_code) {
       if (ins) j.state["certificate"] = row.id;
     }
   }
+  record_custody(j);
   save(j);
   publish("job_finished", j.state);
   (void)registry_.audit("station", "job", fmt::format("{} {} (exit {})", j.id, j.state.value("outcome", "no result"), exit_code));
+}
+
+/// The station's registry keeps every drive's chain of custody: a job's end is an event in it
+/// (a drive whose wipe did not end erased is queued for destruction).
+void JobManager::record_custody(Job& j) {
+  std::string outcome = j.state.value("outcome", "");
+  if (outcome.empty() || outcome == "interrupted") return;
+  std::string path = j.state.value("certificate_path", j.state.value("record_path", ""));
+  auto text = read_text_file(path);
+  if (!text) return;
+  auto doc = json::parse(*text, nullptr, false);
+  if (!doc.is_object()) return;
+  // A certificate keeps the drive under /media, a bare record under /device.
+  const json& m = doc.contains("media") ? doc["media"] : doc.value("device", json::object());
+  auto s = [&](const char* k) { return m.contains(k) && m[k].is_string() ? m[k].get<std::string>() : std::string(); };
+  WipeOutcomeFacts w;
+  w.identity.serial = s("serial");
+  w.identity.model = s("model");
+  w.identity.wwn = s("wwn");
+  w.identity.bus = s("bus").empty() ? s("transport") : s("bus");
+  w.identity.media_type = s("media_type");
+  w.from = j.request.device;
+  w.outcome = outcome;
+  w.record_id = j.state.value("record_id", "");
+  w.method = j.request.method.empty() ? "level " + j.request.level : j.request.method;
+  for (const auto& e : j.state.value("exceptions", json::array()))
+    if (e.is_string()) w.exceptions.push_back(e.get<std::string>());
+  w.certified = j.state.value("registered", false);
+  auto id = record_wipe_outcome(registry_, w, j.request.operator_name);
+  if (id && !id->empty()) j.state["custody_id"] = *id;
+  else if (!id) j.state["custody_error"] = id.error().context;
 }
 
 void JobManager::drain(Job& j) {

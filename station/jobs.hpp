@@ -67,6 +67,7 @@ class JobManager {
   void poll_loop();
   void drain(Job& job);
   void finish(Job& job, int exit_code);
+  void record_custody(Job& job);
   void save(const Job& job);
   void publish(const std::string& type, const nlohmann::json& data);
   void load_history();

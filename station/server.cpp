@@ -18,6 +18,8 @@
 #include "station/tls.hpp"
 #include "station/access.hpp"
 #include "station/bays.hpp"
+#include "station/custody.hpp"
+#include "station/handover.hpp"
 #include "station/events.hpp"
 #include "station/web_assets.hpp"
 
@@ -240,6 +242,51 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     for (const auto& r : *rows) list.push_back(row_json(r));
     res.set_header("Content-Disposition", "attachment; filename=\"certificates.json\"");
     reply(res, 200, {{"certificates", list}, {"count", list.size()}});
+  });
+  // Chain of custody (issue 8): drives awaiting destruction, open chains, one drive's chain,
+  // a batch hand-over to a contractor and its manifest.
+  srv->Get("/api/v1/custody", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(req, res, Role::read)) return;
+    std::string state = req.get_param_value("state");
+    if (!state.empty() && state != "awaiting_destruction" && state != "open" && state != "all")
+      return reply(res, 400, {{"reason", "state must be awaiting_destruction, open or all"}});
+    auto o = custody_overview(reg, state == "all" ? "" : state);
+    if (!o) return reply(res, 500, {{"reason", o.error().context}});
+    reply(res, 200, *o);
+  });
+  srv->Get(R"(/api/v1/custody/(WPC-[0-9A-F]{10}))", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(req, res, Role::read)) return;
+    auto d = custody_of(reg, req.matches[1]);
+    if (!d) return reply(res, 404, {{"reason", d.error().context}});
+    auto events = reg.custody_events(d->custody_id);
+    if (!events) return reply(res, 500, {{"reason", events.error().context}});
+    reply(res, 200, custody_json(*d, *events));
+  });
+  srv->Post("/api/v1/custody/handover", [&](const httplib::Request& req, httplib::Response& res) {
+    auto c = authorize(req, res, Role::operator_);
+    if (!c) return;
+    auto b = json::parse(req.body, nullptr, false);
+    if (!b.is_object() || !b["drives"].is_array()) return reply(res, 400, {{"reason", "expected {\"contractor\", \"drives\": [ids]}"}});
+    std::vector<std::string> ids;
+    for (const auto& d : b["drives"])
+      if (d.is_string()) ids.push_back(d.get<std::string>());
+    auto h = hand_over(reg, ids, b.value("contractor", ""), c->user.empty() ? c->actor : c->user);
+    if (!h) return reply(res, h.error().kind == ErrorKind::refused ? 409 : 400, {{"reason", h.error().context}});
+    (void)reg.audit(c->actor, "custody", fmt::format("batch {}: {} drive(s) handed over to {}", h->batch, h->drives.size(),
+                                                     b.value("contractor", "")));
+    reply(res, 201, {{"batch", h->batch}, {"drives", h->drives.size()},
+                     {"manifest", "/api/v1/custody/batches/" + h->batch + ".pdf"}});
+  });
+  srv->Get(R"(/api/v1/custody/batches/(WPB-[0-9A-F]{10})\.pdf)", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!authorize(req, res, Role::read)) return;
+    std::string tmp = (fs::path(o.data_dir) / ("manifest-" + std::string(req.matches[1]) + ".pdf")).string();
+    auto r = render_batch_manifest(reg, req.matches[1], tmp);
+    if (!r) return reply(res, r.error().kind == ErrorKind::usage ? 404 : 500, {{"reason", r.error().context}});
+    auto pdf = read_text_file(tmp);
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    if (!pdf) return reply(res, 500, {{"reason", pdf.error().context}});
+    res.set_content(*pdf, "application/pdf");
   });
   srv->Get("/api/v1/audit", [&](const httplib::Request& req, httplib::Response& res) {
     if (!authorize(req, res, Role::admin)) return;

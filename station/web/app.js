@@ -35,7 +35,7 @@ function size(bytes) {
 }
 
 function show(view) {
-  for (const v of ['login-view', 'bays-view', 'certificates-view']) $(v).hidden = v !== view;
+  for (const v of ['login-view', 'bays-view', 'certificates-view', 'custody-view']) $(v).hidden = v !== view;
   $('nav').hidden = view === 'login-view';
 }
 
@@ -48,6 +48,7 @@ function showLogin() {
 function route() {
   if (!state.me) return showLogin();
   if (location.hash === '#certificates') { show('certificates-view'); searchCertificates(); }
+  else if (location.hash === '#custody') { show('custody-view'); loadCustody(); }
   else { show('bays-view'); loadBays(); }
 }
 
@@ -191,5 +192,29 @@ async function searchCertificates() {
       el('a', { href: `/api/v1/certificates/${c.id}.p7s` }, 'p7s')))));
   $('certificates-count').textContent = `${body.count} certificate(s)`;
 }
+
+$('custody-state').addEventListener('change', () => loadCustody());
+
+async function loadCustody() {
+  const body = await api(`/custody?state=${$('custody-state').value}`);
+  $('custody').tBodies[0].replaceChildren(...body.drives.map((d) => el('tr', { class: d.gaps.length ? 'gap' : '' },
+    el('td', {}, d.state === 'queued_for_destruction' && canOperate()
+      ? el('input', { type: 'checkbox', class: 'pick', value: d.custody_id }) : ''),
+    el('td', {}, d.custody_id), el('td', {}, d.serial), el('td', {}, d.model),
+    el('td', {}, d.identity_source === 'typed' ? 'typed, not read' : 'read'),
+    el('td', {}, d.state.replaceAll('_', ' ')), el('td', {}, String(d.events.length)),
+    el('td', { class: d.gaps.length ? 'error' : '' }, d.gaps.join('; ') || 'none'))));
+  $('custody-chain').textContent = body.chain_problems.length ? `event chain: ${body.chain_problems.join('; ')}` : '';
+  $('handover').hidden = !canOperate();
+}
+
+$('handover').addEventListener('click', async () => {
+  const drives = [...document.querySelectorAll('#custody input.pick:checked')].map((c) => c.value);
+  try {
+    const r = await api('/custody/handover', { method: 'POST', body: JSON.stringify({ contractor: $('handover-contractor').value, drives }) });
+    $('handover-result').replaceChildren(`batch ${r.batch}: `, el('a', { href: r.manifest, target: '_blank', id: 'manifest-link' }, 'manifest (PDF)'));
+    await loadCustody();
+  } catch (e) { $('handover-result').textContent = `Not handed over: ${e.message}`; }
+});
 
 api('/me').then(signedIn).catch(() => showLogin());

@@ -71,6 +71,29 @@ done
 $CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?result=erased_with_exceptions"
 [ "$(field 'd["count"]')" = 1 ] || fail "the faulty drive's certificate is not in the registry"
 [ "$(field 'd["certificates"][0]["serial"]')" = FAULTY01 ] || fail "wrong serial on the exceptions certificate"
+# Custody (issue 8): the drive whose wipe ended with exceptions waits for destruction in the
+# station's registry; an operator hands it to a contractor with a manifest; its destruction
+# certificate, uploaded to the station, is found by serial beside the wipe certificate.
+$CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/custody?state=awaiting_destruction"
+[ "$(field '[x["serial"] for x in d["drives"]]')" = "['FAULTY01']" ] || { cat "$TMP/body"; fail "FAULTY01 should await destruction"; }
+CID=$(field 'd["drives"][0]["custody_id"]')
+ho() { $CURL -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $1" -H "Content-Type: application/json" \
+  -d "{\"contractor\":\"Acme Shredding\",\"drives\":[\"$CID\"]}" "$URL/api/v1/custody/handover"; }
+[ "$(ho "$READ")" = 403 ] || fail "a read token must not hand drives over"
+[ "$(ho "$OP")" = 201 ] || { cat "$TMP/body"; fail "hand-over refused"; }
+MANIFEST=$(field 'd["manifest"]')
+$CURL -o "$TMP/manifest.pdf" -H "Authorization: Bearer $READ" "$URL$MANIFEST"
+head -c 5 "$TMP/manifest.pdf" | grep -q "%PDF-" || fail "no manifest PDF"
+[ "$(ho "$OP")" = 409 ] || fail "a drive already handed over must be refused"
+printf 'shredder photo' >"$TMP/photo.jpg"
+"$WP" destroy record --serial FAULTY01 --method shred --particle-mm 4 --din-level H-5 --operator "Rack Op" --witness "Auditor" \
+  --contractor "Acme Shredding" --place "Acme plant" --evidence "$TMP/photo.jpg" --keys "$TMP/keys" --organisation Org \
+  --out "$TMP/destroyed" --registry "$D/registry.db" >"$TMP/out" 2>&1 || { cat "$TMP/out"; fail "destroy record failed"; }
+grep -q "custody:     $CID complete" "$TMP/out" || { cat "$TMP/out"; fail "the chain should be complete"; }
+"$WP" upload "$TMP/destroyed" --station "$URL" --station-cert "$D/tls.pem" >"$TMP/out" 2>&1 || { cat "$TMP/out"; fail "upload failed"; }
+$CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?serial=FAULTY01"
+[ "$(field 'sorted(c["level"] + "/" + c["result"] for c in d["certificates"])')" = "['clear/erased_with_exceptions', 'destruct/destroyed']" ] ||
+  { cat "$TMP/body"; fail "search by serial should find the wipe and the destruction certificate"; }
 kill -TERM $PID
 wait $PID || fail "station did not stop cleanly"
 echo ok
