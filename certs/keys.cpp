@@ -86,6 +86,13 @@ std::string key_pem(EVP_PKEY* key, const std::optional<std::string>& pass) {
 }
 
 Result<EvpPkeyPtr> load_key(const std::string& path, const std::optional<std::string>& pass) {
+  // A private key others can read is no longer private: refuse it rather than sign with it.
+  std::error_code ec;
+  auto perms = fs::status(path, ec).permissions();
+  if (!ec && (perms & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
+    return make_error(ErrorKind::refused, fmt::format("signing key {} is accessible by group or others (mode {:o}): "
+                                                      "chmod 600 it (and replace the key if others may have copied it)",
+                                                      path, static_cast<unsigned>(perms) & 0777));
   BioPtr bio(BIO_new_file(path.c_str(), "r"));
   if (!bio) return make_error(ErrorKind::usage, "signing key " + path + " is missing (run `wipeproof keys init`)");
   std::string p = pass.value_or("");
