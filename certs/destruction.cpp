@@ -162,11 +162,16 @@ Result<void> validate_destruction_certificate(const json& c) {
   if (!is("/schema", kDestructionSchema)) return make_error(ErrorKind::usage, "certificate: /schema is not " + std::string(kDestructionSchema));
   if (!is("/sanitization/level", "destruct") || !is("/sanitization/result", "destroyed"))
     return make_error(ErrorKind::usage, "certificate: a destruction certificate has level destruct and result destroyed");
-  const json& ev = c.at(json::json_pointer("/destruction/evidence"));
-  if (!ev.is_array() || ev.empty()) return make_error(ErrorKind::usage, "certificate: /destruction/evidence must list the evidence files");
-  for (const auto& e : ev)
-    if (!e.is_object() || !e.value("file", json()).is_string() || e.value("sha256", "").size() != 64)
-      return make_error(ErrorKind::usage, "certificate: /destruction/evidence entries need file and sha256");
+  // Every access below is checked first: found by fuzz_certificate (a missing member or a
+  // sha256 that is not a string threw instead of being reported).
+  json::json_pointer evp("/destruction/evidence");
+  if (!c.contains(evp) || !c.at(evp).is_array() || c.at(evp).empty())
+    return make_error(ErrorKind::usage, "certificate: /destruction/evidence must list the evidence files");
+  for (const auto& e : c.at(evp)) {
+    bool ok = e.is_object() && e.contains("file") && e["file"].is_string() && e.contains("sha256") &&
+              e["sha256"].is_string() && e["sha256"].get<std::string>().size() == 64;
+    if (!ok) return make_error(ErrorKind::usage, "certificate: /destruction/evidence entries need file and sha256");
+  }
   std::string m = c.at(json::json_pointer("/destruction/method")).get<std::string>();
   if (std::none_of(std::begin(kDestructionMethods), std::end(kDestructionMethods), [&](const char* x) { return m == x; }))
     return make_error(ErrorKind::usage, "certificate: /destruction/method has the unknown value '" + m + "'");

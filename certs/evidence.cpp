@@ -47,7 +47,9 @@ Result<EvidenceCheck> check_evidence(const nlohmann::json& c, const std::string&
     return make_error(ErrorKind::usage, "this certificate lists no evidence files (not a destruction certificate)");
   EvidenceCheck r;
   for (const auto& e : c.at(p)) {
-    std::string name = e.value("file", "");
+    if (!e.is_object() || !e.contains("file") || !e["file"].is_string() || !e.contains("sha256") || !e["sha256"].is_string())
+      return make_error(ErrorKind::usage, "the certificate's evidence list is malformed");
+    std::string name = e["file"].get<std::string>();
     // Names come from a signed certificate, but never let one step outside DIR.
     if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
       r.changed.push_back(name);
@@ -60,7 +62,7 @@ Result<EvidenceCheck> check_evidence(const nlohmann::json& c, const std::string&
       continue;
     }
     WP_ASSIGN_OR_RETURN(std::string sum, sha256_file(f.string()));
-    (sum == e.value("sha256", "") ? r.ok : r.changed).push_back(name);
+    (sum == e["sha256"].get<std::string>() ? r.ok : r.changed).push_back(name);
   }
   return r;
 }

@@ -154,7 +154,8 @@ Result<SimTargetSpec> parse_sim_target(std::string_view text) {
       // neither written nor read. write: only writes fail and the old data still reads back (what
       // a verification must call not erased).
       bool write = value.rfind("write:", 0) == 0, read = value.rfind("read:", 0) == 0, both = value.rfind("bad:", 0) == 0;
-      std::string_view r = value.substr(write ? 6 : read ? 5 : 4);
+      // Found by fuzz_sim_target: take the range only after a known prefix matched.
+      std::string_view r = write ? value.substr(6) : read ? value.substr(5) : both ? value.substr(4) : std::string_view{};
       auto dash = r.find('-');
       if ((!write && !read && !both) || dash == std::string_view::npos)
         return bad(text, "fault= takes bad:FROM-TO, write:FROM-TO or read:FROM-TO (LBAs), e.g. fault=bad:100-103");

@@ -56,8 +56,13 @@ TEST_CASE("destruction: a complete record builds a canonical, schema-valid certi
   auto g = build_destruction_certificate(f, site());
   CHECK(g["custody"]["chain"] == "gaps");
   CHECK(g["sanitization"]["exceptions"].size() == 1);
-  // A destruction certificate with its evidence list emptied no longer validates.
+  // A destruction certificate with its evidence list emptied, removed or mistyped no longer
+  // validates — and never throws (the last two found by fuzz_certificate).
   g["destruction"]["evidence"] = nlohmann::json::array();
+  CHECK_FALSE(validate_certificate(g));
+  g["destruction"]["evidence"] = nlohmann::json::array({{{"file", "a.jpg"}, {"sha256", 42}}});
+  CHECK_FALSE(validate_certificate(g));
+  g["destruction"].erase("evidence");
   CHECK_FALSE(validate_certificate(g));
 }
 

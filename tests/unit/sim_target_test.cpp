@@ -54,6 +54,7 @@ TEST_CASE("sim: target strings: every bad input is named", "[sim]") {
       {"sim:nvme?caps=emvs", "with '-'"},
       {"sim:nvme?colour=red", "unknown parameter"},
       {"sim:nvme?fault=melt:1-2", "fault= takes"},
+      {"sim:nvme?fault=3", "fault= takes"},  // found by fuzz_sim_target (was an uncaught out_of_range)
       {"sim:nvme?fault=bad:5", "fault= takes"},
       {"sim:nvme?fault=bad:9-3", "ascending"},
       {"sim:nvme?fault=bad:0-99999", "at most 4096"},
