@@ -62,6 +62,8 @@ for f in before.jpg after.jpg; do
   grep -q "$(sha256sum "$TMP/$f" | cut -d' ' -f1)" "$C" || fail "the certificate does not name $f's digest"
 done
 grep -q '"level":"destruct"' "$C" || fail "level is not destruct"
+python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+  "$C" "$(dirname "$0")/../../docs/destruction.schema.json" || fail "the certificate does not validate against docs/destruction.schema.json"
 head -c 5 "${C%.json}.pdf" | grep -q "%PDF-" || fail "no PDF"
 expect_rc 0 "$WP" cert verify "$C" --ca "$TMP/keys/org-ca.pem"
 expect_output "evidence after.jpg: ok"
@@ -81,6 +83,8 @@ expect_output "custody GAP: .*destroyed by contractor Acme Shredding without a h
 C2=$(sed -n 's/^destruction certificate: //p' "$TMP/out")
 grep -q '"chain":"gaps"' "$C2" || fail "the certificate does not say the chain has gaps"
 grep -q '"identity_source":"typed"' "$C2" || fail "a typed serial is not marked typed"
+python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+  "$C2" "$(dirname "$0")/../../docs/destruction.schema.json" || fail "the contractor certificate does not validate"
 expect_rc 6 "$WP" custody check --registry "$REG"
 expect_output "DEAD-0002"
 expect_output "GAPS FOUND"
