@@ -1,5 +1,7 @@
 #include "cli/tui_model.hpp"
 
+#include "core/wipe_event.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -90,26 +92,26 @@ TuiAction TuiModel::key(int k) {
 void TuiModel::event(std::size_t index, const std::string& line) {
   if (index >= jobs_.size()) return;
   TuiJob& j = jobs_[index];
-  auto e = nlohmann::json::parse(line, nullptr, false);
-  if (e.is_discarded() || !e.is_object()) return;
-  std::string kind = e.value("event", "");
-  if (kind == "progress") {
-    j.phase = e.value("phase", "");
-    j.step = e.value("step", 0);
-    j.steps = e.value("steps", 0);
-    j.done = e.value("bytes_done", std::uint64_t{0});
-    j.total = e.value("bytes_total", std::uint64_t{0});
-    j.rate = e.value("bytes_per_s", std::uint64_t{0});
-    j.eta_s = e.value("eta_s", std::uint64_t{0});
-  } else if (kind == "done") {
-    j.outcome = e.value("outcome", "");
-    j.record_id = e.value("record_id", "");
-    if (e.contains("certificate") && e["certificate"].is_object())
-      j.certificate = e["certificate"].value("json", "");
-    else
-      j.certificate = e.value("record_path", "");
-  } else if (kind == "error") {
-    j.error = e.value("message", "");
+  auto e = parse_wipe_event(line);
+  if (!e) return;
+  switch (e->kind) {
+    case WipeEvent::Kind::progress:
+      j.phase = e->phase;
+      j.step = e->step;
+      j.steps = e->steps;
+      j.done = e->bytes_done;
+      j.total = e->bytes_total;
+      j.rate = e->bytes_per_s;
+      j.eta_s = e->eta_s;
+      break;
+    case WipeEvent::Kind::done:
+      j.outcome = e->outcome;
+      j.record_id = e->record_id;
+      j.certificate = !e->certificate_path.empty() ? e->certificate_path : e->record_path;
+      break;
+    case WipeEvent::Kind::error:
+      j.error = e->message;
+      break;
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/sys.hpp"
+#include "core/wipe_event.hpp"
 #include "device/sim_target.hpp"
 #include "station/custody.hpp"
 #include "station/ingest.hpp"
@@ -274,26 +275,21 @@ void JobManager::record_custody(Job& j) {
 void JobManager::drain(Job& j) {
   json before = j.state["progress"];
   for (const auto& line : j.child->read_lines()) {
-    auto e = json::parse(line, nullptr, false);
-    if (!e.is_object()) continue;
-    std::string kind = e.value("event", "");
-    if (kind == "progress") {
-      std::uint64_t done = e.value("bytes_done", std::uint64_t{0}), total = e.value("bytes_total", std::uint64_t{0});
-      j.state["progress"] = {{"phase", e.value("phase", "")}, {"step", e.value("step", 0)},
-                             {"steps", e.value("steps", 0)}, {"bytes_done", done}, {"bytes_total", total},
-                             {"percent", total ? static_cast<int>(done * 100 / total) : 0},
-                             {"bytes_per_s", e.value("bytes_per_s", std::uint64_t{0})},
-                             {"eta_s", e.value("eta_s", std::uint64_t{0})}};
-    } else if (kind == "done") {
-      j.state["outcome"] = e.value("outcome", "");
-      j.state["record_id"] = e.value("record_id", "");
-      j.state["exceptions"] = e.value("exceptions", json::array());
-      if (e.contains("certificate") && e["certificate"].is_object())
-        j.state["certificate_path"] = e["certificate"].value("json", "");
-      else if (e.contains("record_path"))
-        j.state["record_path"] = e["record_path"];
-    } else if (kind == "error") {
-      j.state["error"] = e.value("message", "");
+    auto e = parse_wipe_event(line);
+    if (!e) continue;
+    if (e->kind == WipeEvent::Kind::progress) {
+      j.state["progress"] = {{"phase", e->phase}, {"step", e->step}, {"steps", e->steps}, {"bytes_done", e->bytes_done},
+                             {"bytes_total", e->bytes_total},
+                             {"percent", e->bytes_total ? static_cast<int>(e->bytes_done * 100 / e->bytes_total) : 0},
+                             {"bytes_per_s", e->bytes_per_s}, {"eta_s", e->eta_s}};
+    } else if (e->kind == WipeEvent::Kind::done) {
+      j.state["outcome"] = e->outcome;
+      j.state["record_id"] = e->record_id;
+      j.state["exceptions"] = e->exceptions;
+      if (!e->certificate_path.empty()) j.state["certificate_path"] = e->certificate_path;
+      else if (!e->record_path.empty()) j.state["record_path"] = e->record_path;
+    } else {
+      j.state["error"] = e->message;
     }
   }
   // One event per visible change (phase, step or whole percent), not per progress line.

@@ -3,6 +3,7 @@
 #include <regex>
 #include <set>
 
+#include "core/wipe_event.hpp"
 #include "core/clock.hpp"
 #include "core/hex.hpp"
 #include "core/sha256.hpp"
@@ -34,4 +35,29 @@ TEST_CASE("uuids are version 4 and distinct", "[uuid]") {
     seen.insert(*u);
   }
   CHECK(seen.size() == 100);
+}
+
+TEST_CASE("wipe events: the three kinds parse, anything else is ignored, wrong types read as absent", "[core]") {
+  auto p = parse_wipe_event(R"({"event":"progress","phase":"pass","step":1,"steps":3,"bytes_done":50,"bytes_total":200,"bytes_per_s":7,"eta_s":2})");
+  REQUIRE(p);
+  CHECK(p->kind == WipeEvent::Kind::progress);
+  CHECK(p->phase == "pass");
+  CHECK(p->steps == 3);
+  CHECK(p->bytes_done == 50);
+  CHECK(p->bytes_total == 200);
+  auto d = parse_wipe_event(R"({"event":"done","outcome":"erased","record_id":"r1","record_path":"/o/r1.json","certificate":{"json":"/o/r1.json"},"exceptions":["x",3]})");
+  REQUIRE(d);
+  CHECK(d->kind == WipeEvent::Kind::done);
+  CHECK(d->certificate_path == "/o/r1.json");
+  CHECK(d->exceptions == std::vector<std::string>{"x"});
+  auto e = parse_wipe_event(R"({"event":"error","message":"refused"})");
+  REQUIRE(e);
+  CHECK(e->message == "refused");
+  CHECK_FALSE(parse_wipe_event(R"({"event":"plan"})"));
+  CHECK_FALSE(parse_wipe_event("not json"));
+  CHECK_FALSE(parse_wipe_event(R"({"event":"prog)"));
+  auto odd = parse_wipe_event(R"({"event":"progress","bytes_done":"many","phase":5})");
+  REQUIRE(odd);
+  CHECK(odd->bytes_done == 0);
+  CHECK(odd->phase.empty());
 }
