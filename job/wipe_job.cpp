@@ -188,6 +188,25 @@ void decide_outcome(WipeRecord& rec) {
       ex.push_back("signature scan: " + v.signature_scan.error);
     }
   }
+  // Sectors that could not be written or read back cannot be shown sanitized: NIST SP 800-88
+  // Rev. 1 §4.7 — when verification cannot confirm the result, the medium goes to destruction.
+  // A sector failing in several passes and again at read-back counts once: merge the ranges.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> bad;  // [first, end)
+  for (const auto& p : rec.passes)
+    for (const auto& e : p.errors)
+      if (e.op == "write" && p.status != RunStatus::aborted) bad.emplace_back(e.lba_first, e.lba_first + e.lba_count);
+  for (const auto& e : v.read_errors) bad.emplace_back(e.lba_first, e.lba_first + e.lba_count);
+  std::sort(bad.begin(), bad.end());
+  std::uint64_t bad_sectors = 0, covered_to = 0;
+  for (const auto& [first, end] : bad) {
+    std::uint64_t from = std::max(first, covered_to);
+    if (end > from) bad_sectors += end - from;
+    covered_to = std::max(covered_to, end);
+  }
+  if (!interrupted && bad_sectors > 0)
+    ex.push_back(fmt::format("recommendation: destroy the drive — {} sector(s) could not be overwritten or read back, "
+                             "so their sanitization cannot be confirmed (NIST SP 800-88 Rev. 1 §4.7)",
+                             bad_sectors));
   if (interrupted) {
     rec.outcome = Outcome::interrupted;
     ex.insert(ex.begin(), "interrupted by signal before the job finished");

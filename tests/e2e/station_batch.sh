@@ -54,6 +54,7 @@ for id in $IDS $SIMJOB; do
   if [ "$id" = "$SIMJOB" ]; then
     field 'd.get("outcome")' | grep -qx erased_with_exceptions || { cat "$TMP/body"; fail "faulty drive should end erased_with_exceptions"; }
     field 'd["exceptions"]' | grep -q "LBA 100+4" || fail "the bad LBAs are not named"
+    field 'd["exceptions"]' | grep -q "recommendation: destroy the drive" || fail "destruction is not recommended"
   else
     field 'd.get("outcome")' | grep -qx erased || { cat "$TMP/body"; fail "job $id did not end erased"; }
     field 'd["registered"]' | grep -qx True || fail "job $id's certificate not registered"

@@ -51,6 +51,20 @@ TEST_CASE("fault-injecting devices never produce 'erased'", "[job]") {
     CHECK(r.outcome == Outcome::not_erased);
     CHECK(r.verification.first_mismatch_lbas == std::vector<std::uint64_t>{10});
   }
+  SECTION("a bad sector (neither writable nor readable): listed, and destruction recommended") {
+    device::SimBlockDevice dev(2 * 1024 * 1024);
+    dev.fail_writes_at(10);
+    dev.fail_reads_at(10);
+    WipeRecord r = run(dev, spec_for("random"), cancel);
+    CHECK(r.outcome == Outcome::erased_with_exceptions);
+    bool listed = false, recommended = false;
+    for (const auto& e : r.exceptions) {
+      listed = listed || e.find("LBA 10+1") != std::string::npos;
+      recommended = recommended || e.find("recommendation: destroy the drive — 1 sector(s)") != std::string::npos;
+    }
+    CHECK(listed);
+    CHECK(recommended);
+  }
   SECTION("read error during verification") {
     device::SimBlockDevice dev(2 * 1024 * 1024);
     dev.fail_reads_at(20);
