@@ -150,6 +150,12 @@ Result<SimTargetSpec> parse_sim_target(std::string_view text) {
         return bad(text, "lie must be none, noop, skip:FROM-TO, remap:N or zero-read, got '" + std::string(value) + "'");
       }
     } else if (key == "fault") {
+      if (value.rfind("vanish:", 0) == 0) {
+        auto n = parse_size(value.substr(7));
+        if (!n || *n == 0) return bad(text, "fault=vanish:SIZE takes the bytes written before the drive disappears, e.g. vanish:4M");
+        s.vanish_after = *n;
+        continue;
+      }
       // bad: a medium error as real drives show it once their spares are gone: the sector can be
       // neither written nor read. write: only writes fail and the old data still reads back (what
       // a verification must call not erased).
@@ -158,7 +164,7 @@ Result<SimTargetSpec> parse_sim_target(std::string_view text) {
       std::string_view r = write ? value.substr(6) : read ? value.substr(5) : both ? value.substr(4) : std::string_view{};
       auto dash = r.find('-');
       if ((!write && !read && !both) || dash == std::string_view::npos)
-        return bad(text, "fault= takes bad:FROM-TO, write:FROM-TO or read:FROM-TO (LBAs), e.g. fault=bad:100-103");
+        return bad(text, "fault= takes bad:FROM-TO, write:FROM-TO, read:FROM-TO (LBAs) or vanish:SIZE, e.g. fault=bad:100-103");
       auto a = parse_number(r.substr(0, dash));
       auto b = parse_number(r.substr(dash + 1));
       if (!a || !b) return bad(text, "fault=: " + (a ? b.error() : a.error()).context);
@@ -336,6 +342,7 @@ std::unique_ptr<BlockDevice> SimulatedDrive::block_device() {
     for (std::uint64_t lba = a; lba <= b; ++lba) dev->fail_writes_at(lba);
   for (auto [a, b] : spec_.read_faults)
     for (std::uint64_t lba = a; lba <= b; ++lba) dev->fail_reads_at(lba);
+  if (spec_.vanish_after) dev->vanish_after_bytes_written(spec_.vanish_after);
   return dev;
 }
 

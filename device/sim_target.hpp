@@ -35,6 +35,9 @@ struct SimTargetSpec {
   /// Media faults (fault=bad:A-B = both, fault=write:A-B, fault=read:A-B; repeatable): those LBAs
   /// fail with EIO through the block path, like a drive with unwritable (unreadable) sectors.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> write_faults, read_faults;
+  /// fault=vanish:SIZE: after SIZE bytes were written the drive is gone (ENODEV on every call),
+  /// like a pulled cable or a drive that dies mid-wipe.
+  std::uint64_t vanish_after = 0;
 };
 
 inline constexpr std::uint64_t kSimDefaultSize = 64ull << 20;

@@ -1,7 +1,7 @@
 #!/bin/sh
-# A rack's worth at once (issue 7): eight loop devices and one simulated drive whose sectors
-# 100-103 can be neither written nor read (WIPEPROOF_ALLOW_SIM=1, fault=bad:100-103) are wiped in
-# parallel through POST /jobs. Every loop device ends erased with its certificate in the registry,
+# A rack's worth at once (issue 7): eight loop devices, one simulated drive whose sectors 100-103
+# can be neither written nor read (WIPEPROOF_ALLOW_SIM=1, fault=bad:100-103) and one that vanishes
+# after 3 MiB (fault=vanish:3M, issue 9) are wiped in parallel through POST /jobs. Every loop device ends erased with its certificate in the registry,
 # downloaded and verified with stock openssl; the faulty drive ends erased_with_exceptions naming
 # the bad LBAs, without stalling the others. Unauthenticated and wrong-role requests are refused.
 . "$(dirname "$0")/common.sh"
@@ -40,10 +40,14 @@ SIM="sim:ata-hdd?size=16M&serial=FAULTY01&fault=bad:100-103"
 [ "$(post "$OP" "{\"device\":\"$SIM\",\"method\":\"random\",\"confirm\":\"FAULTY01\",\"operator\":\"Rack Op\"}")" = 201 ] ||
   { cat "$TMP/body"; fail "job on the simulated drive not started"; }
 SIMJOB=$(field 'd["id"]')
+GONE="sim:ata-hdd?size=16M&serial=GONE0001&fault=vanish:3M"
+[ "$(post "$OP" "{\"device\":\"$GONE\",\"method\":\"random\",\"confirm\":\"GONE0001\",\"operator\":\"Rack Op\"}")" = 201 ] ||
+  { cat "$TMP/body"; fail "job on the vanishing drive not started"; }
+GONEJOB=$(field 'd["id"]')
 $CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/jobs"
 RUNNING=$(field 'sum(1 for j in d["jobs"] if j["status"]=="running")')
 echo "running at once: $RUNNING"
-for id in $IDS $SIMJOB; do
+for id in $IDS $SIMJOB $GONEJOB; do
   i=0
   while [ $i -lt 600 ]; do
     $CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/jobs/$id"
@@ -51,7 +55,11 @@ for id in $IDS $SIMJOB; do
     sleep 0.2
     i=$((i + 1))
   done
-  if [ "$id" = "$SIMJOB" ]; then
+  if [ "$id" = "$GONEJOB" ]; then
+    # The drive disappeared mid-pass: a clean end with a record that says so.
+    field 'd.get("outcome")' | grep -qx not_erased || { cat "$TMP/body"; fail "a vanished drive must end not_erased"; }
+    field 'd["exceptions"]' | grep -q "aborted: sim device: No such device" || fail "the record does not say the drive vanished"
+  elif [ "$id" = "$SIMJOB" ]; then
     field 'd.get("outcome")' | grep -qx erased_with_exceptions || { cat "$TMP/body"; fail "faulty drive should end erased_with_exceptions"; }
     field 'd["exceptions"]' | grep -q "LBA 100+4" || fail "the bad LBAs are not named"
     field 'd["exceptions"]' | grep -q "recommendation: destroy the drive" || fail "destruction is not recommended"
@@ -76,8 +84,10 @@ $CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/certificates?
 # station's registry; an operator hands it to a contractor with a manifest; its destruction
 # certificate, uploaded to the station, is found by serial beside the wipe certificate.
 $CURL -o "$TMP/body" -H "Authorization: Bearer $READ" "$URL/api/v1/custody?state=awaiting_destruction"
-[ "$(field '[x["serial"] for x in d["drives"]]')" = "['FAULTY01']" ] || { cat "$TMP/body"; fail "FAULTY01 should await destruction"; }
-CID=$(field 'd["drives"][0]["custody_id"]')
+# (the vanished drive waits for destruction too: its wipe did not finish)
+[ "$(field 'sorted(x["serial"] for x in d["drives"])')" = "['FAULTY01', 'GONE0001']" ] ||
+  { cat "$TMP/body"; fail "FAULTY01 and GONE0001 should await destruction"; }
+CID=$(field '[x["custody_id"] for x in d["drives"] if x["serial"] == "FAULTY01"][0]')
 ho() { $CURL -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $1" -H "Content-Type: application/json" \
   -d "{\"contractor\":\"Acme Shredding\",\"drives\":[\"$CID\"]}" "$URL/api/v1/custody/handover"; }
 [ "$(ho "$READ")" = 403 ] || fail "a read token must not hand drives over"

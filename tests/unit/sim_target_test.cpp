@@ -31,6 +31,9 @@ TEST_CASE("sim: target strings parse into kind, size, backing, serial, lies and 
   REQUIRE(f);
   CHECK(f->write_faults == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{100, 103}, {7, 7}});
   CHECK(f->read_faults == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{100, 103}, {9, 10}});
+  auto v = parse_sim_target("sim:nvme?fault=vanish:4M");
+  REQUIRE(v);
+  CHECK(v->vanish_after == 4u << 20);
 }
 
 TEST_CASE("sim: target strings: every bad input is named", "[sim]") {
@@ -54,7 +57,8 @@ TEST_CASE("sim: target strings: every bad input is named", "[sim]") {
       {"sim:nvme?caps=emvs", "with '-'"},
       {"sim:nvme?colour=red", "unknown parameter"},
       {"sim:nvme?fault=melt:1-2", "fault= takes"},
-      {"sim:nvme?fault=3", "fault= takes"},  // found by fuzz_sim_target (was an uncaught out_of_range)
+      {"sim:nvme?fault=3", "fault= takes"},
+      {"sim:nvme?fault=vanish:0", "vanish:SIZE"},  // found by fuzz_sim_target (was an uncaught out_of_range)
       {"sim:nvme?fault=bad:5", "fault= takes"},
       {"sim:nvme?fault=bad:9-3", "ascending"},
       {"sim:nvme?fault=bad:0-99999", "at most 4096"},
