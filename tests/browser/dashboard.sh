@@ -16,12 +16,10 @@ printf '[[bay]]\nname = "Bay 1"\ndevice = "%s"\npolicy = "manual"\nlevel = "purg
   >"$TMP/station.out" 2>"$TMP/station.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
-i=0
-while [ ! -f "$D/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -f "$D/port" ] || { cat "$TMP/station.log"; fail "station did not start"; }
+wait_for_station "$D" "$TMP/station.log"
 echo "a long dashboard password" | "$WP" station user add tech --role operator --data "$D" --password-stdin >"$TMP/enrol"
 SECRET=$(sed -n 's/^totp secret: //p' "$TMP/enrol")
-node "$HERE/dashboard.mjs" "https://127.0.0.1:$(cat "$D/port")/" tech "a long dashboard password" "$SECRET" "$LOOP" \
+node "$HERE/dashboard.mjs" "$URL/" tech "a long dashboard password" "$SECRET" "$LOOP" \
   "$LOOP_NAME" "$SHOT" || { tail -5 "$TMP/station.log"; fail "browser test failed (screenshot: $SHOT)"; }
 grep -q 'tech@127.0.0.1 (operator)","detail":"POST /api/v1/jobs' "$TMP/station.log" || fail "the wipe was not started by tech's session"
 grep '"action":"login-refused"' "$TMP/station.log" | grep -q 'wrong TOTP code' || fail "the wrong code was not audited"

@@ -51,4 +51,13 @@ expect_output() {
   grep -q -- "$1" "$TMP/out" || { cat "$TMP/out" >&2; fail "output lacks '$1'"; }
 }
 
+# wait_for_station DATA LOG: waits (10 s) for a station started in the background to write
+# DATA/port; fails showing LOG if it does not; sets URL.
+wait_for_station() {
+  i=0
+  while [ ! -f "$1/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  [ -f "$1/port" ] || { cat "$2" >&2; fail "station did not start"; }
+  URL="https://127.0.0.1:$(cat "$1/port")"
+}
+
 checksum() { sha256sum "$1" | cut -d' ' -f1; }

@@ -37,14 +37,12 @@ D="$TMP/station"
 "$WP" station --data "$D" --listen 127.0.0.1:0 --keys "$TMP/keys" --site "$TMP/site.toml" >/dev/null 2>"$TMP/station.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
-i=0
-while [ ! -f "$D/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -f "$D/port" ] || fail "station did not start"
+wait_for_station "$D" "$TMP/station.log"
 echo "a secret passphrase 42" | "$WP" station user add ann --role operator --data "$D" --password-stdin >/dev/null
 TOKEN=$(cat "$D/admin.token")
 curl -sS --cacert "$D/tls.pem" -H "Content-Type: application/json" \
-  -d '{"user":"ann","password":"a secret passphrase 42","totp":"000000"}' "https://127.0.0.1:$(cat "$D/port")/api/v1/login" >/dev/null
-curl -sS --cacert "$D/tls.pem" -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$(cat "$D/port")/api/v1/audit" >/dev/null
+  -d '{"user":"ann","password":"a secret passphrase 42","totp":"000000"}' "$URL/api/v1/login" >/dev/null
+curl -sS --cacert "$D/tls.pem" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/audit" >/dev/null
 kill -TERM $PID
 wait $PID || true
 for f in "$TMP/station.log" "$D/registry.db" "$D"/registry.db-wal; do

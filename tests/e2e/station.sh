@@ -32,10 +32,7 @@ printf '[organisation]\nname = "Org"\n' >"$TMP/site.toml"
 "$WP" station --data "$D" $REG --listen 127.0.0.1:0 --keys "$TMP/keys" --site "$TMP/site.toml" >"$TMP/station.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
-i=0
-while [ ! -f "$D/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -f "$D/port" ] || { cat "$TMP/station.log"; fail "station did not start"; }
-URL="https://127.0.0.1:$(cat "$D/port")"
+wait_for_station "$D" "$TMP/station.log"
 [ "$(stat -c %a "$D")" = 700 ] || fail "data directory should be 0700"
 [ "$(stat -c %a "$D/admin.token")" = 600 ] || fail "admin.token should be 0600"
 ADMIN=$(cat "$D/admin.token")

@@ -12,10 +12,7 @@ WIPEPROOF_ALLOW_SIM=1 "$WP" station --data "$D" --listen 127.0.0.1:0 --keys "$TM
   >"$TMP/station.out" 2>"$TMP/station.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
-i=0
-while [ ! -f "$D/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -f "$D/port" ] || { cat "$TMP/station.log"; fail "station did not start"; }
-URL="https://127.0.0.1:$(cat "$D/port")"
+wait_for_station "$D" "$TMP/station.log"
 OP=$("$WP" station token create --data "$D" --role operator --label "rack")
 READ=$("$WP" station token create --data "$D" --role read --label "asset manager")
 CURL="curl -sS --cacert $D/tls.pem"

@@ -43,10 +43,7 @@ start_station() {
   rm -f "$D/port"
   "$WP" station --config "$TMP/station.toml" >"$TMP/station.out" 2>"$TMP/station.log" &
   PID=$!
-  i=0
-  while [ ! -f "$D/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-  [ -f "$D/port" ] || { cat "$TMP/station.log"; fail "station did not start"; }
-  URL="https://127.0.0.1:$(cat "$D/port")"
+  wait_for_station "$D" "$TMP/station.log"
 }
 start_station
 trap 'kill $PID 2>/dev/null || true; cleanup' EXIT
