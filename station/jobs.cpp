@@ -83,17 +83,8 @@ void JobManager::shutdown() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_grace_ms);
   for (auto& [id, j] : jobs_) {
     if (!j.child) continue;
-    while (j.child && std::chrono::steady_clock::now() < deadline) {
-      drain(j);
-      if (j.child->poll_exit()) {
-        drain(j);
-        int code = j.child->exit_code();
-        j.child.reset();
-        finish(j, code);
-        break;
-      }
+    while (!reap(j) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
     if (j.child) {  // did not stop in time: the destructor kills it; recorded as interrupted
       j.child.reset();
       finish(j, -1);
@@ -299,6 +290,16 @@ void JobManager::drain(Job& j) {
     publish("job_progress", {{"id", j.id}, {"device", j.request.device}, {"bay", j.request.bay}, {"progress", now}});
 }
 
+bool JobManager::reap(Job& j) {
+  drain(j);
+  if (!j.child->poll_exit()) return false;
+  drain(j);  // the lines written just before the exit
+  int code = j.child->exit_code();
+  j.child.reset();
+  finish(j, code);
+  return true;
+}
+
 void JobManager::poll_loop() {
   auto last_save = std::chrono::steady_clock::now();
   while (!stop_) {
@@ -307,15 +308,7 @@ void JobManager::poll_loop() {
       bool save_now = std::chrono::steady_clock::now() - last_save > std::chrono::seconds(5);
       for (auto& [id, j] : jobs_) {
         if (!j.child) continue;
-        drain(j);
-        if (j.child->poll_exit()) {
-          drain(j);
-          int code = j.child->exit_code();
-          j.child.reset();
-          finish(j, code);
-        } else if (save_now) {
-          save(j);  // progress survives a station crash to within a few seconds
-        }
+        if (!reap(j) && save_now) save(j);  // progress survives a station crash to within a few seconds
       }
       if (save_now) last_save = std::chrono::steady_clock::now();
     }

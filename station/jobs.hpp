@@ -66,6 +66,8 @@ class JobManager {
   };
   void poll_loop();
   void drain(Job& job);
+  /// Reads the child's new events; when it has exited, finishes the job. True once finished.
+  bool reap(Job& job);
   void finish(Job& job, int exit_code);
   void record_custody(Job& job);
   void save(const Job& job);
