@@ -70,14 +70,10 @@ Result<void> render_label(const LabelContent& label, const std::string& path) {
 
 Result<void> render_manifest(const std::string& title, const std::vector<std::string>& header,
                              const std::vector<ManifestRow>& rows, const std::string& pdf_path) {
-  std::string tmp = pdf_path + ".tmp";
-  cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wipeproof");
-  cairo_t* cr = cairo_create(surface);
+  WP_ASSIGN_OR_RETURN(PdfFile file, PdfFile::create(pdf_path, title));
+  cairo_t* cr = file.cr();
   const double row_h = 92, qr = 84;
   double y = 0;
-  Result<void> qr_ok;
   auto new_page = [&](bool first) {
     if (!first) cairo_show_page(cr);
     std::vector<std::string> head{title};
@@ -88,7 +84,7 @@ Result<void> render_manifest(const std::string& title, const std::vector<std::st
   new_page(true);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (y + row_h > kPageH - kMargin - 90) new_page(false);
-    if (auto r = draw_qr(cr, rows[i].qr_payload, kMargin, y, qr); !r) qr_ok = r;
+    WP_RETURN_IF_ERROR(draw_qr(cr, rows[i].qr_payload, kMargin, y, qr));
     cairo_set_source_rgb(cr, 0, 0, 0);
     std::vector<std::string> lines{fmt::format("{}. {}", i + 1, rows[i].lines.empty() ? "" : rows[i].lines.front())};
     lines.insert(lines.end(), rows[i].lines.begin() + (rows[i].lines.empty() ? 0 : 1), rows[i].lines.end());
@@ -98,11 +94,7 @@ Result<void> render_manifest(const std::string& title, const std::vector<std::st
   // Hand-over signatures: who gave, who took, when.
   draw_lines(cr, {"Handed over / 引渡し: ____________________   Received by contractor / 受領: ____________________   Date: __________"},
              kMargin, kPageH - kMargin - 40, kPageW - 2 * kMargin, 9);
-  cairo_show_page(cr);
-  cairo_destroy(cr);
-  auto done = finish(surface, tmp, pdf_path, false);
-  if (!qr_ok) return qr_ok;
-  return done;
+  return file.finish();
 }
 
 }  // namespace wipeproof::certs

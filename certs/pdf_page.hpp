@@ -110,6 +110,34 @@ inline Result<void> draw_qr(cairo_t* cr, const std::string& payload, double x, d
   return {};
 }
 
+/// A PDF written to PATH.tmp and renamed into place only when finish() succeeds; a file that is
+/// not finished is removed. Pages are `width` x `height` points (A4 by default).
+class PdfFile {
+ public:
+  static Result<PdfFile> create(const std::string& path, const std::string& title, double width = kPageW,
+                                double height = kPageH);
+  PdfFile(PdfFile&& other) noexcept;
+  PdfFile& operator=(PdfFile&&) = delete;
+  PdfFile(const PdfFile&) = delete;
+  ~PdfFile();
+  cairo_t* cr() const { return cr_; }
+  /// Shows the last page, closes the file, checks cairo's status and renames it into place.
+  Result<void> finish();
 
+ private:
+  PdfFile() = default;
+  std::string path_, tmp_;
+  cairo_surface_t* surface_ = nullptr;
+  cairo_t* cr_ = nullptr;
+};
+
+/// The closing block of a certificate page: signature status, the canonical hash, how to verify
+/// it, and the QR code with the certificate id and hash to the right of them.
+struct SignatureLabels {
+  const char *signature, *hash, *qr;
+};
+Result<void> signature_block(Page& page, cairo_t* cr, const SignatureLabels& labels, const std::string& signature,
+                             bool timestamped, const std::string& certificate_id, const std::string& cert_sha256,
+                             bool ja);
 
 }  // namespace wipeproof::certs::pdf

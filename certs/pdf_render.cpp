@@ -1,8 +1,6 @@
 #include "certs/pdf_render.hpp"
 
-#include <cairo-pdf.h>
 
-#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -59,16 +57,9 @@ Result<void> render_pdf(const json& c, const std::string& cert_sha256, const Pdf
   if (c.value("schema", "") == kDestructionSchema) return render_destruction_pdf(c, cert_sha256, status, lang, pdf_path);
   const bool ja = lang == "ja";
   const Labels& L = ja ? kJa : kEn;
-  std::string tmp = pdf_path + ".tmp";
-  cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
-  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-    cairo_surface_destroy(surface);
-    return make_error(ErrorKind::sys, "cannot create " + tmp, EIO);
-  }
   std::string id = str(c, "/certificate_id");
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, (std::string(L.title) + " " + id).c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wipeproof");
-  cairo_t* cr = cairo_create(surface);
+  WP_ASSIGN_OR_RETURN(PdfFile file, PdfFile::create(pdf_path, std::string(L.title) + " " + id));
+  cairo_t* cr = file.cr();
   Page pg(cr);
   pg.line(L.title, 20, true);
   pg.line(L.subtitle, 9);
@@ -120,25 +111,9 @@ Result<void> render_pdf(const json& c, const std::string& cert_sha256, const Pdf
   pg.row(L.disposition, str(c, "/disposition/destination") + "  " + str(c, "/disposition/notes"));
 
   pg.heading(L.signature);
-  double qr_size = 130;
-  double qr_y = pg.y();
-  double value_w = kPageW - 2 * kMargin - 170 - qr_size - 10;
-  pg.row(L.signature, status.signature + (status.timestamped ? " (RFC 3161)" : ""), value_w);
-  pg.row(L.hash, cert_sha256, value_w);
-  pg.row(L.qr, ja ? "openssl cms -verify で署名ファイル(.p7s)を検証できます" : "verify the .p7s with openssl cms -verify",
-         value_w);
-  auto qr = draw_qr(cr, qr_payload(id, cert_sha256), kPageW - kMargin - qr_size, qr_y, qr_size);
-  cairo_show_page(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  cairo_status_t st = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (!qr) return qr;
-  if (st != CAIRO_STATUS_SUCCESS) return make_error(ErrorKind::sys, std::string("cairo: ") + cairo_status_to_string(st), EIO);
-  std::error_code ec;
-  std::filesystem::rename(tmp, pdf_path, ec);
-  if (ec) return sys_error("rename to " + pdf_path, ec.value());
-  return {};
+  WP_RETURN_IF_ERROR(signature_block(pg, cr, {L.signature, L.hash, L.qr}, status.signature, status.timestamped, id,
+                                     cert_sha256, ja));
+  return file.finish();
 }
 
 }  // namespace wipeproof::certs
