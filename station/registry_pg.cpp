@@ -1,6 +1,7 @@
 #include "station/registry_pg.hpp"
 
 #include <filesystem>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <pqxx/pqxx>
@@ -65,6 +66,14 @@ std::string unhex(const pqxx::field& f) {
 }
 
 std::string text(const pqxx::field& f) { return f.is_null() ? "" : f.c_str(); }
+
+/// The last entry of a hash chain (ledger, custody_events): seq and hash; 0 and 64 zeros when
+/// empty. Callers hold the table's exclusive lock.
+std::pair<std::uint64_t, std::string> chain_tip(pqxx::work& w, const char* table) {
+  auto last = w.exec(std::string("SELECT seq, entry_sha256 FROM ") + table + " ORDER BY seq DESC LIMIT 1");
+  if (last.empty()) return {0, std::string(64, '0')};
+  return {last[0][0].as<std::uint64_t>(), text(last[0][1])};
+}
 
 }  // namespace
 
@@ -142,12 +151,7 @@ Result<std::optional<RegistryLedgerEntry>> PgRegistry::insert_with_ledger(const 
     e.certificate_id = c.id;
     e.cert_sha256 = c.sha256;
     e.at = now_utc();
-    e.prev_sha256 = std::string(64, '0');
-    auto last = w.exec("SELECT seq, entry_sha256 FROM ledger ORDER BY seq DESC LIMIT 1");
-    if (!last.empty()) {
-      e.seq = last[0][0].as<std::uint64_t>();
-      e.prev_sha256 = text(last[0][1]);
-    }
+    std::tie(e.seq, e.prev_sha256) = chain_tip(w, "ledger");
     ++e.seq;
     e.entry_sha256 = ledger_entry_hash(e);
     w.exec_params0("INSERT INTO ledger VALUES ($1,$2,$3,$4,$5,$6)", e.seq, e.certificate_id, e.cert_sha256, e.at,
@@ -364,12 +368,8 @@ Result<CustodyEvent> PgRegistry::append_custody_event(const std::string& custody
   return run("custody event", [&]() -> Result<CustodyEvent> {
     pqxx::work w(conn_->c);
     w.exec0("LOCK TABLE custody_events IN EXCLUSIVE MODE");
-    CustodyEvent e{0, custody_id, type, now_utc(), actor, detail, std::string(64, '0'), ""};
-    auto last = w.exec("SELECT seq, entry_sha256 FROM custody_events ORDER BY seq DESC LIMIT 1");
-    if (!last.empty()) {
-      e.seq = last[0][0].as<std::uint64_t>();
-      e.prev_sha256 = text(last[0][1]);
-    }
+    CustodyEvent e{0, custody_id, type, now_utc(), actor, detail, "", ""};
+    std::tie(e.seq, e.prev_sha256) = chain_tip(w, "custody_events");
     ++e.seq;
     e.entry_sha256 = custody_event_hash(e);
     w.exec_params0("INSERT INTO custody_events VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", e.seq, e.custody_id, e.type, e.at,

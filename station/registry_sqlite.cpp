@@ -132,6 +132,70 @@ Result<void> SqliteRegistry::migrate() {
   return {};
 }
 
+// Row writers shared by the live paths and the PostgreSQL-backup import (callers hold mutex_).
+Result<bool> SqliteRegistry::put_certificate_locked(const CertificateRow& c, bool ignore_duplicate) {
+  Stmt s(db_, ignore_duplicate
+                  ? "INSERT OR IGNORE INTO certificates (id, serial, model, result, level, method, operator, organisation, "
+                    "issued_at, sha256, json, p7s, pdf, received_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                  : "INSERT INTO certificates (id, serial, model, result, level, method, operator, organisation, "
+                    "issued_at, sha256, json, p7s, pdf, received_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare certificate insert"));
+  int i = 1;
+  for (const std::string* v : {&c.id, &c.serial, &c.model, &c.result, &c.level, &c.method, &c.operator_name,
+                               &c.organisation, &c.issued_at, &c.sha256})
+    s.bind(i++, *v);
+  s.bind_blob(i++, c.json);
+  s.bind_blob(i++, c.p7s);
+  s.bind_blob(i++, c.pdf);
+  s.bind(i++, c.received_at.empty() ? now_utc() : c.received_at);
+  s.bind(i++, c.source);
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert certificate"));
+  return sqlite3_changes(db_) == 1;
+}
+
+Result<void> SqliteRegistry::put_ledger_locked(const RegistryLedgerEntry& e) {
+  Stmt ins(db_, "INSERT INTO ledger VALUES (?,?,?,?,?,?)");
+  if (!ins.ok()) return tl::unexpected(db_error(db_, "prepare ledger insert"));
+  ins.bind(1, static_cast<std::int64_t>(e.seq));
+  int i = 2;
+  for (const std::string* v : {&e.certificate_id, &e.cert_sha256, &e.at, &e.prev_sha256, &e.entry_sha256})
+    ins.bind(i++, *v);
+  if (ins.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "ledger insert"));
+  return {};
+}
+
+Result<void> SqliteRegistry::put_custody_event_locked(const CustodyEvent& e) {
+  Stmt ins(db_, "INSERT INTO custody_events VALUES (?,?,?,?,?,?,?,?)");
+  if (!ins.ok()) return tl::unexpected(db_error(db_, "prepare custody event"));
+  ins.bind(1, static_cast<std::int64_t>(e.seq));
+  int i = 2;
+  for (const std::string* v : {&e.custody_id, &e.type, &e.at, &e.actor, &e.detail, &e.prev_sha256, &e.entry_sha256})
+    ins.bind(i++, *v);
+  if (ins.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "custody event"));
+  return {};
+}
+
+Result<void> SqliteRegistry::put_token_locked(const std::string& sha256, Role role, const std::string& label,
+                                              const std::string& created) {
+  Stmt s(db_, "INSERT INTO tokens VALUES (?,?,?,?)");
+  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare token"));
+  s.bind(1, sha256);
+  s.bind(2, static_cast<std::int64_t>(role));
+  s.bind(3, label);
+  s.bind(4, created);
+  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert token"));
+  return {};
+}
+
+/// The last entry of a hash chain (ledger, custody_events): its seq and hash; 0 and 64 zeros
+/// for an empty chain.
+Result<std::pair<std::uint64_t, std::string>> SqliteRegistry::chain_tip_locked(const char* table) {
+  Stmt last(db_, fmt::format("SELECT seq, entry_sha256 FROM {} ORDER BY seq DESC LIMIT 1", table).c_str());
+  if (!last.ok()) return tl::unexpected(db_error(db_, std::string("prepare ") + table));
+  if (last.step() != SQLITE_ROW) return std::make_pair(std::uint64_t{0}, std::string(64, '0'));
+  return std::make_pair(static_cast<std::uint64_t>(last.integer(0)), last.text(1));
+}
+
 Result<std::optional<RegistryLedgerEntry>> SqliteRegistry::insert_with_ledger(const CertificateRow& c) {
   using Out = Result<std::optional<RegistryLedgerEntry>>;
   std::lock_guard lock(mutex_);
@@ -142,20 +206,9 @@ Result<std::optional<RegistryLedgerEntry>> SqliteRegistry::insert_with_ledger(co
     (void)exec("ROLLBACK");
     return tl::unexpected(std::move(e));
   };
-  Stmt s(db_, "INSERT OR IGNORE INTO certificates (id, serial, model, result, level, method, operator, organisation, "
-              "issued_at, sha256, json, p7s, pdf, received_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  if (!s.ok()) return rollback(db_error(db_, "prepare insert"));
-  int i = 1;
-  for (const std::string* v : {&c.id, &c.serial, &c.model, &c.result, &c.level, &c.method, &c.operator_name,
-                               &c.organisation, &c.issued_at, &c.sha256})
-    s.bind(i++, *v);
-  s.bind_blob(i++, c.json);
-  s.bind_blob(i++, c.p7s);
-  s.bind_blob(i++, c.pdf);
-  s.bind(i++, c.received_at.empty() ? now_utc() : c.received_at);
-  s.bind(i++, c.source);
-  if (s.step() != SQLITE_DONE) return rollback(db_error(db_, "insert certificate"));
-  if (sqlite3_changes(db_) != 1) {
+  auto inserted = put_certificate_locked(c, true);
+  if (!inserted) return rollback(inserted.error());
+  if (!*inserted) {
     WP_RETURN_IF_ERROR(exec("COMMIT"));
     return std::optional<RegistryLedgerEntry>{};
   }
@@ -170,26 +223,11 @@ Result<RegistryLedgerEntry> SqliteRegistry::append_ledger_locked(const std::stri
   e.certificate_id = id;
   e.cert_sha256 = cert_sha256;
   e.at = now_utc();
-  e.prev_sha256 = std::string(64, '0');
-  {
-    Stmt last(db_, "SELECT seq, entry_sha256 FROM ledger ORDER BY seq DESC LIMIT 1");
-    if (!last.ok()) return tl::unexpected(db_error(db_, "prepare ledger"));
-    if (last.step() == SQLITE_ROW) {
-      e.seq = static_cast<std::uint64_t>(last.integer(0));
-      e.prev_sha256 = last.text(1);
-    }
-  }
-  ++e.seq;
+  WP_ASSIGN_OR_RETURN(auto tip, chain_tip_locked("ledger"));
+  e.seq = tip.first + 1;
+  e.prev_sha256 = tip.second;
   e.entry_sha256 = ledger_entry_hash(e);
-  Stmt ins(db_, "INSERT INTO ledger VALUES (?,?,?,?,?,?)");
-  if (!ins.ok()) return tl::unexpected(db_error(db_, "prepare ledger insert"));
-  ins.bind(1, static_cast<std::int64_t>(e.seq));
-  ins.bind(2, e.certificate_id);
-  ins.bind(3, e.cert_sha256);
-  ins.bind(4, e.at);
-  ins.bind(5, e.prev_sha256);
-  ins.bind(6, e.entry_sha256);
-  if (ins.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "ledger insert"));
+  WP_RETURN_IF_ERROR(put_ledger_locked(e));
   return e;
 }
 
@@ -322,14 +360,7 @@ Result<std::optional<CertificateRow>> SqliteRegistry::get_certificate(const std:
 
 Result<void> SqliteRegistry::insert_token(const std::string& sha256, Role role, const std::string& label) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "INSERT INTO tokens VALUES (?,?,?,?)");
-  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare token"));
-  s.bind(1, sha256);
-  s.bind(2, static_cast<std::int64_t>(role));
-  s.bind(3, label);
-  s.bind(4, now_utc());
-  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "insert token"));
-  return {};
+  return put_token_locked(sha256, role, label, now_utc());
 }
 
 Result<std::optional<Role>> SqliteRegistry::token_role(const std::string& sha256) {
@@ -447,29 +478,17 @@ Result<CustodyEvent> SqliteRegistry::append_custody_event(const std::string& cus
                                                           const std::string& actor, const std::string& detail) {
   std::lock_guard lock(mutex_);
   WP_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
-  CustodyEvent e{0, custody_id, type, now_utc(), actor, detail, std::string(64, '0'), ""};
-  {
-    Stmt last(db_, "SELECT seq, entry_sha256 FROM custody_events ORDER BY seq DESC LIMIT 1");
-    if (last.ok() && last.step() == SQLITE_ROW) {
-      e.seq = static_cast<std::uint64_t>(last.integer(0));
-      e.prev_sha256 = last.text(1);
-    }
-  }
-  ++e.seq;
-  e.entry_sha256 = custody_event_hash(e);
-  Stmt ins(db_, "INSERT INTO custody_events VALUES (?,?,?,?,?,?,?,?)");
-  bool ok = ins.ok();
-  if (ok) {
-    ins.bind(1, static_cast<std::int64_t>(e.seq));
-    int i = 2;
-    for (const std::string* v : {&e.custody_id, &e.type, &e.at, &e.actor, &e.detail, &e.prev_sha256, &e.entry_sha256})
-      ins.bind(i++, *v);
-    ok = ins.step() == SQLITE_DONE;
-  }
-  if (!ok) {
-    Error err = db_error(db_, "custody event");
+  CustodyEvent e{0, custody_id, type, now_utc(), actor, detail, "", ""};
+  auto appended = [&]() -> Result<void> {
+    WP_ASSIGN_OR_RETURN(auto tip, chain_tip_locked("custody_events"));
+    e.seq = tip.first + 1;
+    e.prev_sha256 = tip.second;
+    e.entry_sha256 = custody_event_hash(e);
+    return put_custody_event_locked(e);
+  }();
+  if (!appended) {
     (void)exec("ROLLBACK");
-    return tl::unexpected(err);
+    return tl::unexpected(appended.error());
   }
   WP_RETURN_IF_ERROR(exec("COMMIT"));
   return e;
@@ -490,34 +509,12 @@ Result<std::vector<CustodyEvent>> SqliteRegistry::custody_events(const std::stri
 
 Result<void> SqliteRegistry::import_ledger_entry(const RegistryLedgerEntry& e) {
   std::lock_guard lock(mutex_);
-  Stmt ins(db_, "INSERT INTO ledger VALUES (?,?,?,?,?,?)");
-  if (!ins.ok()) return tl::unexpected(db_error(db_, "prepare ledger import"));
-  ins.bind(1, static_cast<std::int64_t>(e.seq));
-  ins.bind(2, e.certificate_id);
-  ins.bind(3, e.cert_sha256);
-  ins.bind(4, e.at);
-  ins.bind(5, e.prev_sha256);
-  ins.bind(6, e.entry_sha256);
-  if (ins.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "ledger import"));
-  return {};
+  return put_ledger_locked(e);
 }
 
 Result<void> SqliteRegistry::import_certificate(const CertificateRow& c) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "INSERT INTO certificates (id, serial, model, result, level, method, operator, organisation, "
-              "issued_at, sha256, json, p7s, pdf, received_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare certificate import"));
-  int i = 1;
-  for (const std::string* v : {&c.id, &c.serial, &c.model, &c.result, &c.level, &c.method, &c.operator_name,
-                               &c.organisation, &c.issued_at, &c.sha256})
-    s.bind(i++, *v);
-  s.bind_blob(i++, c.json);
-  s.bind_blob(i++, c.p7s);
-  s.bind_blob(i++, c.pdf);
-  s.bind(i++, c.received_at);
-  s.bind(i++, c.source);
-  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "certificate import"));
-  return {};
+  return put_certificate_locked(c, false).map([](bool) {});
 }
 
 Result<void> SqliteRegistry::import_audit(const std::string& at, const std::string& actor, const std::string& action,
@@ -528,26 +525,12 @@ Result<void> SqliteRegistry::import_audit(const std::string& at, const std::stri
 Result<void> SqliteRegistry::import_token(const std::string& sha256, Role role, const std::string& label,
                                           const std::string& created) {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "INSERT INTO tokens VALUES (?,?,?,?)");
-  if (!s.ok()) return tl::unexpected(db_error(db_, "prepare token import"));
-  s.bind(1, sha256);
-  s.bind(2, static_cast<std::int64_t>(role));
-  s.bind(3, label);
-  s.bind(4, created);
-  if (s.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "token import"));
-  return {};
+  return put_token_locked(sha256, role, label, created);
 }
 
 Result<void> SqliteRegistry::import_custody_event(const CustodyEvent& e) {
   std::lock_guard lock(mutex_);
-  Stmt ins(db_, "INSERT INTO custody_events VALUES (?,?,?,?,?,?,?,?)");
-  if (!ins.ok()) return tl::unexpected(db_error(db_, "prepare custody import"));
-  ins.bind(1, static_cast<std::int64_t>(e.seq));
-  int i = 2;
-  for (const std::string* v : {&e.custody_id, &e.type, &e.at, &e.actor, &e.detail, &e.prev_sha256, &e.entry_sha256})
-    ins.bind(i++, *v);
-  if (ins.step() != SQLITE_DONE) return tl::unexpected(db_error(db_, "custody import"));
-  return {};
+  return put_custody_event_locked(e);
 }
 
 Result<void> SqliteRegistry::import_user(const UserRow& u) {

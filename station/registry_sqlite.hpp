@@ -57,6 +57,11 @@ class SqliteRegistry final : public Registry {
   Result<void> migrate();
   Result<void> backfill_ledger();  ///< entries for certificates stored before the ledger existed
   Result<RegistryLedgerEntry> append_ledger_locked(const std::string& id, const std::string& cert_sha256);
+  Result<bool> put_certificate_locked(const CertificateRow& row, bool ignore_duplicate);
+  Result<void> put_ledger_locked(const RegistryLedgerEntry& entry);
+  Result<void> put_custody_event_locked(const CustodyEvent& event);
+  Result<void> put_token_locked(const std::string& sha256, Role role, const std::string& label, const std::string& created);
+  Result<std::pair<std::uint64_t, std::string>> chain_tip_locked(const char* table);
   sqlite3* db_ = nullptr;
   int version_ = 0;
   std::mutex mutex_;
