@@ -79,22 +79,16 @@ int run_prepare(const DestroyCli& c) {
   }
   auto reg = open_custody_registry(c.registry);
   if (!reg) return fail(reg.error(), c.json);
-  auto found = (*reg)->find_custody(id.serial);
-  if (!found) return fail(found.error(), c.json);
+  auto chain = station::open_chain(**reg, id.serial);
+  if (!chain) return fail(chain.error(), c.json);
   station::CustodyDrive drive;
-  std::vector<station::CustodyEvent> events;
-  if (!found->empty()) {
-    drive = found->front();
-    auto ev = (*reg)->custody_events(drive.custody_id);
-    if (!ev) return fail(ev.error(), c.json);
-    events = *ev;
-  }
-  if (found->empty() || station::custody_state(events) == "certificate_issued") {
+  if (*chain) {
+    drive = (*chain)->first;
+  } else {
     // Sent straight to destruction (policy, dead drive): this is its intake.
     auto d = station::receive_drive(**reg, id, "destroy prepare", c.by, "received at destroy prepare");
     if (!d) return fail(d.error(), c.json);
     drive = *d;
-    events.clear();
   }
   // Recorded also when a failed wipe already queued it: the preparation (identity, SMART read
   // while the drive still works, label printed) is part of the chain.

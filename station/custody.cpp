@@ -93,17 +93,25 @@ std::vector<std::string> custody_chain_problems(const std::vector<CustodyEvent>&
   return problems;
 }
 
+Result<std::optional<std::pair<CustodyDrive, std::vector<CustodyEvent>>>> open_chain(Registry& reg,
+                                                                                   const std::string& serial) {
+  using Out = std::optional<std::pair<CustodyDrive, std::vector<CustodyEvent>>>;
+  WP_ASSIGN_OR_RETURN(auto found, reg.find_custody(serial));
+  for (const auto& d : found) {
+    WP_ASSIGN_OR_RETURN(auto events, reg.custody_events(d.custody_id));
+    if (custody_state(events) != "certificate_issued") return Out{std::make_pair(d, std::move(events))};
+  }
+  return Out{};
+}
+
 Result<CustodyDrive> receive_drive(Registry& reg, const IntakeIdentity& id, const std::string& from,
                                    const std::string& by, const std::string& note) {
   if (id.serial.empty()) return make_error(ErrorKind::usage, "a drive is received by its serial (read from it, or --serial)");
   if (by.empty()) return make_error(ErrorKind::usage, "--by NAME (who received it) is required");
-  WP_ASSIGN_OR_RETURN(auto existing, reg.find_custody(id.serial));
-  for (const auto& d : existing) {
-    WP_ASSIGN_OR_RETURN(auto events, reg.custody_events(d.custody_id));
-    if (custody_state(events) != "certificate_issued")
-      return make_error(ErrorKind::refused, fmt::format("serial {} is already in custody as {} ({})", id.serial, d.custody_id,
-                                                        custody_state(events)));
-  }
+  WP_ASSIGN_OR_RETURN(auto existing, open_chain(reg, id.serial));
+  if (existing)
+    return make_error(ErrorKind::refused, fmt::format("serial {} is already in custody as {} ({})", id.serial,
+                                                      existing->first.custody_id, custody_state(existing->second)));
   CustodyDrive d;
   WP_ASSIGN_OR_RETURN(d.custody_id, new_custody_id());
   d.serial = id.serial;
@@ -145,14 +153,10 @@ Result<std::string> record_wipe_outcome(Registry& reg, const WipeOutcomeFacts& w
     return make_error(ErrorKind::usage, "the drive reports no serial: custody not recorded (receive it with --serial)");
   std::string who = by.empty() ? "wipeproof" : by;
   CustodyDrive drive;
-  WP_ASSIGN_OR_RETURN(auto found, reg.find_custody(w.identity.serial));
-  bool open_chain = false;
-  if (!found.empty()) {
-    WP_ASSIGN_OR_RETURN(auto events, reg.custody_events(found.front().custody_id));
-    open_chain = custody_state(events) != "certificate_issued";
-    drive = found.front();
-  }
-  if (!open_chain) {
+  WP_ASSIGN_OR_RETURN(auto chain, open_chain(reg, w.identity.serial));
+  if (chain) {
+    drive = chain->first;
+  } else {
     WP_ASSIGN_OR_RETURN(drive, receive_drive(reg, w.identity, w.from, who, "received at wipe"));
   }
   nlohmann::json detail = {{"record_id", w.record_id}, {"outcome", w.outcome}, {"method", w.method}};

@@ -46,6 +46,10 @@ struct IntakeIdentity {
   std::uint64_t size_bytes = 0;
 };
 
+/// The chain of this serial that has no certificate yet (with its events), if any.
+Result<std::optional<std::pair<CustodyDrive, std::vector<CustodyEvent>>>> open_chain(Registry& registry,
+                                                                                   const std::string& serial);
+
 /// Takes a drive into custody: a new custody id and its `received` event. Refused when the same
 /// serial already has an open chain (not yet certified), naming its custody id.
 Result<CustodyDrive> receive_drive(Registry& registry, const IntakeIdentity& identity, const std::string& from,
