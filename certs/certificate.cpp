@@ -148,7 +148,8 @@ json build_certificate(const WipeRecord& r, const SiteInfo& site, const std::str
         {"errors", errors},
         {"areas_not_addressed", areas_not_addressed(r)},
         {"result", outcome_name(r.outcome)},
-        {"exceptions", r.exceptions}}},
+        {"exceptions", r.exceptions},
+        {"interruptions", record["interruptions"]}}},
       {"verification", verification},
       {"disposition", {{"destination", site.disposition}, {"notes", or_null(site.disposition_notes)}}},
   };

@@ -1,5 +1,7 @@
 #include "certs/record_json.hpp"
 
+#include <stdexcept>
+
 #include "core/hex.hpp"
 
 namespace wipeproof::certs {
@@ -30,6 +32,24 @@ json pattern_to_json(const PassPattern& p) {
     return {{"kind", "random"}, {"prng", "AES-128-CTR"}, {"key_hex", p.key_hex}, {"iv_hex", p.iv_hex},
             {"origin", p.origin}};
   return {{"kind", "fixed"}, {"bytes_hex", to_hex(p.bytes)}, {"origin", p.origin}};
+}
+
+json pass_record_to_json(const PassRecord& p) {
+  return {{"index", p.index},
+          {"pattern", pattern_to_json(p.pattern)},
+          {"status", run_status_name(p.status)},
+          {"started", p.started},
+          {"finished", p.finished},
+          {"bytes_written", p.bytes_written},
+          {"throughput_bytes_per_s", p.throughput_bytes_per_s},
+          {"synced", p.synced},
+          {"errors", faults_to_json(p.errors)}};
+}
+
+json interruption_to_json(const Interruption& i) {
+  return {{"last_checkpoint", i.last_checkpoint}, {"phase", i.phase},           {"pass", i.pass},
+          {"checkpoint_offset", i.checkpoint_offset}, {"resumed_offset", i.resumed_offset},
+          {"resumed_at", i.resumed_at}, {"resumed_by", i.resumed_by},     {"host", i.host}};
 }
 
 json verify_report_to_json(const VerifyReport& v) {
@@ -111,16 +131,9 @@ json record_to_json(const WipeRecord& r) {
                  {"direct_io", d.direct_io}};
   device["rotational"] = d.rotational ? json(*d.rotational) : json(nullptr);
   json passes = json::array();
-  for (const auto& p : r.passes)
-    passes.push_back({{"index", p.index},
-                      {"pattern", pattern_to_json(p.pattern)},
-                      {"status", run_status_name(p.status)},
-                      {"started", p.started},
-                      {"finished", p.finished},
-                      {"bytes_written", p.bytes_written},
-                      {"throughput_bytes_per_s", p.throughput_bytes_per_s},
-                      {"synced", p.synced},
-                      {"errors", faults_to_json(p.errors)}});
+  for (const auto& p : r.passes) passes.push_back(pass_record_to_json(p));
+  json interruptions = json::array();
+  for (const auto& i : r.interruptions) interruptions.push_back(interruption_to_json(i));
   const SanitizationChoice& c = r.choice;
   json commands = json::array();
   for (const auto& fc : c.commands)
@@ -146,7 +159,8 @@ json record_to_json(const WipeRecord& r) {
           {"passes", passes},
           {"verification", verify_report_to_json(r.verification)},
           {"outcome", outcome_name(r.outcome)},
-          {"exceptions", r.exceptions}};
+          {"exceptions", r.exceptions},
+          {"interruptions", interruptions}};
 }
 
 namespace {
@@ -243,6 +257,139 @@ Result<WipeRecord> record_from_json(const json& in) {
   if (r.passes.empty() && r.verification.expected.bytes.empty() && r.verification.expected.key_hex.empty())
     return make_error(ErrorKind::usage, "record has no pass to verify against");
   return r;
+}
+
+namespace {
+
+std::vector<IoFault> faults_from_json(const json& a) {
+  std::vector<IoFault> out;
+  for (const auto& f : a)
+    out.push_back({f.at("op").get<std::string>(), f.at("lba_first").get<std::uint64_t>(),
+                   f.at("lba_count").get<std::uint64_t>(), f.at("errno").get<int>(), f.at("message").get<std::string>()});
+  return out;
+}
+
+RunStatus run_status_from(const std::string& s) {
+  for (RunStatus st : {RunStatus::complete, RunStatus::interrupted, RunStatus::aborted, RunStatus::skipped})
+    if (s == run_status_name(st)) return st;
+  throw std::invalid_argument("unknown status '" + s + "'");
+}
+
+VerifyMode verify_mode_from(const std::string& s) {
+  for (VerifyMode m : {VerifyMode::full, VerifyMode::sample, VerifyMode::none})
+    if (s == verify_mode_name(m)) return m;
+  throw std::invalid_argument("unknown verification mode '" + s + "'");
+}
+
+PassPattern pattern_or_throw(const json& j) {
+  // The exact inverse of pattern_to_json: "changed" is how an empty fixed pattern is written.
+  if (j.at("kind").get<std::string>() == "changed") return PassPattern{};
+  auto p = pattern_from_json(j);
+  if (!p) throw std::invalid_argument(p.error().context);
+  return *p;
+}
+
+PassRecord pass_from(const json& j) {
+  PassRecord p;
+  p.index = j.at("index").get<int>();
+  p.pattern = pattern_or_throw(j.at("pattern"));
+  p.status = run_status_from(j.at("status").get<std::string>());
+  p.started = j.at("started").get<std::string>();
+  p.finished = j.at("finished").get<std::string>();
+  p.bytes_written = j.at("bytes_written").get<std::uint64_t>();
+  p.throughput_bytes_per_s = j.at("throughput_bytes_per_s").get<std::uint64_t>();
+  p.synced = j.at("synced").get<bool>();
+  p.errors = faults_from_json(j.at("errors"));
+  return p;
+}
+
+VerifyReport verify_progress_from(const json& j) {
+  VerifyReport v;
+  v.mode = verify_mode_from(j.at("mode").get<std::string>());
+  v.expected = pattern_or_throw(j.at("expected"));
+  v.status = run_status_from(j.at("status").get<std::string>());
+  v.started = j.at("started").get<std::string>();
+  v.blocks_read = j.at("blocks_read").get<std::uint64_t>();
+  v.bytes_read = j.at("bytes_read").get<std::uint64_t>();
+  v.mismatched_blocks = j.at("mismatched_blocks").get<std::uint64_t>();
+  v.uniform_blocks = j.at("uniform_blocks").get<std::uint64_t>();
+  v.first_mismatch_lbas = j.at("first_mismatch_lbas").get<std::vector<std::uint64_t>>();
+  v.read_errors = faults_from_json(j.at("read_errors"));
+  for (const auto& h : j.at("residue")) v.residue.push_back({h.at("lba").get<std::uint64_t>(), h.at("type").get<std::string>()});
+  return v;
+}
+
+template <typename T, typename F>
+Result<T> parse_or_usage(const char* what, F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {  // json type/range errors and our own invalid_argument
+    return make_error(ErrorKind::usage, std::string(what) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Result<PassRecord> pass_record_from_json(const json& j) {
+  return parse_or_usage<PassRecord>("pass record", [&] { return pass_from(j); });
+}
+
+Result<VerifyReport> verify_progress_from_json(const json& j) {
+  return parse_or_usage<VerifyReport>("verification progress", [&] { return verify_progress_from(j); });
+}
+
+Result<WipeRecord> full_record_from_json(const json& j) {
+  return parse_or_usage<WipeRecord>("record", [&] {
+    WipeRecord r;
+    if (j.at("record_version").get<int>() != 1) throw std::invalid_argument("record_version 1 expected");
+    r.record_id = j.at("record_id").get<std::string>();
+    const json& t = j.at("tool");
+    r.tool = {t.at("name").get<std::string>(), t.at("version").get<std::string>(), t.at("binary_sha256").get<std::string>()};
+    r.host = j.at("host").at("hostname").get<std::string>();
+    r.kernel = j.at("host").at("kernel").get<std::string>();
+    r.started = j.at("started").get<std::string>();
+    r.finished = j.at("finished").get<std::string>();
+    const json& d = j.at("device");
+    DeviceIdentity& id = r.device;
+    for (auto [key, field] : {std::pair{"path", &id.path}, {"kind", &id.kind}, {"kernel_name", &id.kernel_name},
+                              {"model", &id.model}, {"serial", &id.serial}, {"wwn", &id.wwn},
+                              {"firmware", &id.firmware}, {"transport", &id.transport}})
+      *field = d.at(key).get<std::string>();
+    if (!d.at("rotational").is_null()) id.rotational = d.at("rotational").get<bool>();
+    id.size_bytes = d.at("size_bytes").get<std::uint64_t>();
+    id.logical_sector_size = d.at("logical_sector_size").get<std::uint32_t>();
+    id.physical_sector_size = d.at("physical_sector_size").get<std::uint32_t>();
+    id.direct_io = d.at("direct_io").get<bool>();
+    const json& m = j.at("method");
+    r.method = {m.at("name").get<std::string>(), m.at("title").get<std::string>(), m.at("source").get<std::string>(),
+                m.at("rounds").get<int>(), m.at("final_blank").get<bool>()};
+    r.block_size_bytes = j.at("block_size_bytes").get<std::uint32_t>();
+    for (const auto& p : j.at("passes")) r.passes.push_back(pass_from(p));
+    const json& c = j.at("choice");
+    SanitizationChoice& ch = r.choice;
+    for (auto [key, field] : {std::pair{"requested_level", &ch.requested_level}, {"level", &ch.level},
+                              {"method", &ch.method}, {"method_type", &ch.method_type}, {"why", &ch.why},
+                              {"shortfall", &ch.shortfall}, {"firmware_failure", &ch.firmware_failure},
+                              {"hidden_areas", &ch.hidden_areas}, {"smart_before", &ch.smart_before},
+                              {"smart_after", &ch.smart_after}, {"retired_blocks", &ch.retired_blocks}})
+      *field = c.at(key).get<std::string>();
+    ch.rejected = c.at("rejected").get<std::vector<std::string>>();
+    for (const auto& fc : c.at("firmware_commands"))
+      ch.commands.push_back({fc.at("name").get<std::string>(), fc.at("parameters").get<std::string>(),
+                             fc.at("result").get<std::string>(), fc.at("at").get<std::string>()});
+    ch.firmware_completed = c.at("firmware_completed").get<bool>();
+    ch.sectors_before = c.at("sectors_before").get<std::uint64_t>();
+    ch.sectors_after = c.at("sectors_after").get<std::uint64_t>();
+    r.verification = verify_progress_from(j.at("verification"));
+    r.exceptions = j.at("exceptions").get<std::vector<std::string>>();
+    if (j.contains("interruptions"))
+      for (const auto& i : j.at("interruptions"))
+        r.interruptions.push_back({i.at("last_checkpoint").get<std::string>(), i.at("phase").get<std::string>(),
+                                   i.at("pass").get<int>(), i.at("checkpoint_offset").get<std::uint64_t>(),
+                                   i.at("resumed_offset").get<std::uint64_t>(), i.at("resumed_at").get<std::string>(),
+                                   i.at("resumed_by").get<std::string>(), i.at("host").get<std::string>()});
+    return r;
+  });
 }
 
 std::string to_document(const json& j) {

@@ -14,6 +14,17 @@ namespace wipeproof::certs {
 nlohmann::json record_to_json(const WipeRecord& record);
 nlohmann::json verify_report_to_json(const VerifyReport& report);
 nlohmann::json pattern_to_json(const PassPattern& pattern);
+nlohmann::json pass_record_to_json(const PassRecord& pass);
+nlohmann::json interruption_to_json(const Interruption& interruption);
+
+/// Strict inverses of the serializers above, for the journal (job/journal.hpp), which keeps a
+/// record's header and its passes so far and rebuilds them on resume. Every field is required
+/// and typed; usage error naming the problem otherwise.
+Result<PassRecord> pass_record_from_json(const nlohmann::json& json);
+/// The counters and lists of a verification in progress (not the plan or the conclusions,
+/// which verify_device recomputes).
+Result<VerifyReport> verify_progress_from_json(const nlohmann::json& json);
+Result<WipeRecord> full_record_from_json(const nlohmann::json& json);
 
 /// Parses the fields `verify` needs back out of a record: the last pass's pattern, the sample
 /// plan seed and coverage. Usage error on anything malformed.

@@ -12,6 +12,7 @@
 #include "cli/signing.hpp"
 #include "device/target.hpp"
 #include "core/subprocess.hpp"
+#include "core/hex.hpp"
 #include "core/sys.hpp"
 #include "job/firmware_job.hpp"
 #include "job/target_session.hpp"
@@ -33,7 +34,38 @@ struct WipeOptions {
   bool restore_hidden = false;
   std::string psid;            ///< TCG Opal PSID from the drive label
   bool unfreeze = false;       ///< try suspend-to-RAM to unfreeze ATA security
+  int checkpoint_ms = 2000;    ///< journal checkpoint interval
 };
+
+/// An overwrite with its journal (OUT/<record-id>.journal) so it can be resumed. `describe` fills
+/// the record's choice before the journal's first line fixes the header. No journal, no wipe: an
+/// output directory that cannot take the journal cannot take the record either.
+Result<WipeRecord> journaled_overwrite(device::BlockDevice& dev, const device::Target& target, const job::JobSpec& spec,
+                                       const job::JobPlan& plan, const WipeOptions& o,
+                                       const std::function<void(WipeRecord&)>& describe,
+                                       const ProgressCallback& progress, const CancelToken& cancel,
+                                       std::optional<job::JournalWriter>& journal) {
+  WipeRecord header = job::begin_record(dev, target.identity, spec);
+  describe(header);
+  job::JournalStart start;
+  start.header = header;
+  start.backing_file = target.info ? target.info->backing_file : "";
+  start.passes = plan.passes;
+  start.verify_mode = spec.verify_mode;
+  start.coverage_ppm = spec.coverage_ppm;
+  start.seed_hex = plan.sample_plan ? to_hex(plan.sample_plan->seed) : "";
+  start.min_samples = spec.min_samples;
+  start.search = spec.search;
+  auto w = job::JournalWriter::create(o.out_dir, start);
+  if (!w) return tl::unexpected(w.error());
+  journal = std::move(*w);
+  return job::execute_job(dev, std::move(header), spec, plan, progress, cancel, &*journal, nullptr,
+                          std::chrono::milliseconds(o.checkpoint_ms));
+}
+
+std::string resume_hint(const WipeOptions& o) {
+  return fmt::format("wipeproof resume {} --out {}", o.target, o.out_dir);
+}
 
 Result<wipe::Level> level_of(const std::string& s) {
   if (s == "purge") return wipe::Level::purge;
@@ -55,24 +87,26 @@ Result<void> unfreeze_by_suspend() {
 
 /// Runs the plan's candidates in order until one completes. A firmware method the drive rejects
 /// at once (nothing changed) falls through to the next, and the attempt is recorded.
-WipeRecord run_planned(device::BlockDevice& dev, job::TargetSession& session, const job::ProbedDrive& drive,
-                       wipe::Plan plan, const job::JobSpec& spec, const job::JobPlan& overwrite_plan,
-                       const WipeOptions& o, const ProgressCallback& progress, const CancelToken& cancel) {
+Result<WipeRecord> run_planned(device::BlockDevice& dev, job::TargetSession& session, const job::ProbedDrive& drive,
+                               wipe::Plan plan, const job::JobSpec& spec, const job::JobPlan& overwrite_plan,
+                               const WipeOptions& o, const ProgressCallback& progress, const CancelToken& cancel,
+                               std::optional<job::JournalWriter>& journal) {
   const device::Target& target = session.target();
   std::vector<wipe::PlanChoice> order{plan.chosen};
   order.insert(order.end(), plan.fallbacks.begin(), plan.fallbacks.end());
   for (const auto& candidate : order) {
     if (!job::is_firmware_method(candidate.method)) {
-      WipeRecord rec = job::run_job(dev, target.identity, spec, overwrite_plan, progress, cancel);
       if (candidate.method != plan.chosen.method)
         plan.shortfall = plan.shortfall.empty() ? "firmware methods failed; fell back to a host overwrite (clear)"
                                                 : plan.shortfall;
-      job::describe_overwrite_choice(rec, &plan, wipe::level_name(plan.requested));
-      rec.choice.why = candidate.why;
-      job::enrich_identity(rec.device, drive);
-      rec.choice.smart_before = drive.smart;
-      rec.choice.retired_blocks = drive.retired;
-      return rec;
+      auto describe = [&](WipeRecord& rec) {
+        job::describe_overwrite_choice(rec, &plan, wipe::level_name(plan.requested));
+        rec.choice.why = candidate.why;
+        job::enrich_identity(rec.device, drive);
+        rec.choice.smart_before = drive.smart;
+        rec.choice.retired_blocks = drive.retired;
+      };
+      return journaled_overwrite(dev, target, spec, overwrite_plan, o, describe, progress, cancel, journal);
     }
     job::OpenedPaths paths = session.paths_for(candidate.method, o.psid);
     job::FirmwareJobOptions fo;
@@ -82,10 +116,11 @@ WipeRecord run_planned(device::BlockDevice& dev, job::TargetSession& session, co
     if (session.simulated()) fo.poll.interval = std::chrono::milliseconds(20);
     WipeRecord rec = job::run_firmware_job(dev, paths.transports, target, drive, candidate, plan, spec, fo, progress,
                                            cancel);
-    if (rec.choice.firmware_completed || rec.choice.commands.size() > 1 || &candidate == &order.back()) return rec;
+    if (rec.choice.firmware_completed || rec.choice.commands.size() > 1 || &candidate == &order.back())
+      return rec;
     plan.rejected.push_back(fmt::format("tried {}: {}", candidate.method, rec.choice.firmware_failure));
   }
-  return WipeRecord{};
+  return make_error(ErrorKind::internal, "the plan has no candidate method");
 }
 
 /// The interactive confirmation: the operator types the serial (or kernel name).
@@ -182,17 +217,21 @@ int run_wipe(const WipeOptions& o) {
   if (!dev) return fail(dev.error());
 
   CancelToken& cancel = install_cancel_handlers();
-  WipeRecord rec;
+  std::optional<job::JournalWriter> journal;
+  Result<WipeRecord> run;
   if (firmware_plan) {
-    rec = run_planned(**dev, *session, *drive, *firmware_plan, *spec, *plan, o, make_progress_view(o.json), cancel);
+    run = run_planned(**dev, *session, *drive, *firmware_plan, *spec, *plan, o, make_progress_view(o.json), cancel,
+                      journal);
   } else {
-    rec = job::run_job(**dev, identity, *spec, *plan, make_progress_view(o.json), cancel);
-    job::describe_overwrite_choice(rec, nullptr, "");
+    auto describe = [](WipeRecord& rec) { job::describe_overwrite_choice(rec, nullptr, ""); };
+    run = journaled_overwrite(**dev, *target, *spec, *plan, o, describe, make_progress_view(o.json), cancel, journal);
   }
   finish_progress_view(o.json);
+  if (!run) return fail(run.error());
+  WipeRecord& rec = *run;
   // A simulated drive's media goes back to its backing file before the record names the result.
   if (auto saved = session->finish(); !saved) rec.exceptions.push_back("simulated media not saved: " + saved.error().context);
-  int code = finish_job(rec, *signing, o.out_dir, o.json);
+  int code = finish_job(rec, *signing, o.out_dir, o.json, journal ? &*journal : nullptr, resume_hint(o));
   if (custody) {
     auto id = record_wipe_in_custody(*custody, rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name);
     if (!id) fmt::print(stderr, "warning: custody: {}\n", id.error().context);
@@ -267,6 +306,10 @@ void register_wipe(CLI::App& app, int& exit_code) {
   cmd->add_option("--psid", o->psid, "TCG Opal PSID from the drive label: allows the Opal revert (crypto erase)");
   cmd->add_flag("--unfreeze", o->unfreeze, "ATA security frozen: suspend to RAM for 5 s (rtcwake) and re-check");
   cmd->add_flag("--restore-hidden", o->restore_hidden, "ATA: set the accessible max address back to native (HPA) first");
+  cmd->add_option("--checkpoint-ms", o->checkpoint_ms,
+                  "journal checkpoint interval: the most an interruption can cost is about twice this")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
   add_sign_options(*cmd, o->sign);
   cmd->callback([o, cmd, &exit_code] {
     o->method_given = cmd->get_option("--method")->count() > 0;

@@ -7,6 +7,7 @@
 
 #include "core/progress.hpp"
 #include "core/result.hpp"
+#include "job/journal.hpp"
 #include "job/wipe_job.hpp"
 #include "wipe/planner.hpp"
 
@@ -40,11 +41,14 @@ Result<std::string> save_record(const WipeRecord& record, const std::string& dir
 
 struct SigningContext;
 /// After a job: issue the certificate (json + p7s + pdf + ledger) or, unsigned, save the record;
-/// print what was written; return the exit code for the outcome.
+/// print what was written; return the exit code for the outcome. With a journal: an interrupted
+/// job is left resumable (record saved unsigned, `resume_hint` printed), any other end is written
+/// to the journal as finished.
 int finish_job(const WipeRecord& record, const std::optional<SigningContext>& signing, const std::string& out_dir,
-               bool json);
+               bool json, job::JournalWriter* journal = nullptr, const std::string& resume_hint = "");
 
 void register_wipe(CLI::App& app, int& exit_code);
+void register_resume(CLI::App& app, int& exit_code);
 void register_plan(CLI::App& app, int& exit_code);
 void register_ata_unlock(CLI::App& app, int& exit_code);
 std::string plan_text(const wipe::Plan& plan);

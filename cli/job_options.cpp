@@ -115,14 +115,22 @@ Result<std::string> save_record(const WipeRecord& record, const std::string& dir
 namespace wipeproof::cli {
 
 int finish_job(const WipeRecord& rec, const std::optional<SigningContext>& signing, const std::string& out_dir,
-               bool as_json) {
+               bool as_json, job::JournalWriter* journal, const std::string& resume_hint) {
   nlohmann::json done = {{"event", "done"},
                          {"outcome", outcome_name(rec.outcome)},
                          {"record_id", rec.record_id},
                          {"exceptions", rec.exceptions}};
   std::string paths;
   bool saved_ok = true;
-  if (signing) {
+  // An interrupted job with a journal is not over: no record or certificate yet. The journal is
+  // its record meanwhile; the resumed job gets the one certificate, listing the interruption.
+  bool resumable = journal && journal->failure().empty() && rec.outcome == Outcome::interrupted;
+  if (resumable) {
+    done["record_path"] = "";
+    done["journal"] = journal->path();
+    done["resumable"] = true;
+    paths = fmt::format("journal: {}\nresume with: {}\n", journal->path(), resume_hint);
+  } else if (signing) {
     auto issued = certs::issue_certificate(rec, signing->site, signing->signer, signing->issue);
     if (issued) {
       done["certificate"] = {{"json", issued->json_path}, {"p7s", issued->p7s_path}, {"pdf", issued->pdf_path},
@@ -147,6 +155,10 @@ int finish_job(const WipeRecord& rec, const std::optional<SigningContext>& signi
     saved_ok = saved.has_value();
     done["record_path"] = saved ? *saved : "";
     if (saved) paths = "record: " + *saved + "\n";
+  }
+  if (journal && !resumable) {
+    journal->finished(rec.outcome, done.value("record_path", ""));
+    if (!journal->failure().empty()) paths += "warning: " + journal->failure() + "\n";
   }
   if (as_json) {
     fmt::print("{}\n", done.dump());

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.footer("Run `wipeproof COMMAND --help` for each command. Start with `wipeproof demo`.");
   int exit_code = kExitInternal;
   register_wipe(app, exit_code);
+  register_resume(app, exit_code);
   register_verify(app, exit_code);
   register_devices(app, exit_code);
   register_methods(app, exit_code);

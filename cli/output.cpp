@@ -95,6 +95,10 @@ std::string render_record_text(const WipeRecord& r, const std::string& record_pa
     out += fmt::format("level: {}{}{}\n", r.choice.level,
                        r.choice.requested_level.empty() ? "" : " (requested " + r.choice.requested_level + ")",
                        r.choice.shortfall.empty() ? "" : ": " + r.choice.shortfall);
+  for (const auto& i : r.interruptions)
+    out += fmt::format("interrupted after {} ({} {}at byte {}), resumed {} by {} from byte {}\n", i.last_checkpoint,
+                       i.phase, i.phase == "pass" ? fmt::format("{} ", i.pass) : "", i.checkpoint_offset, i.resumed_at,
+                       i.resumed_by, i.resumed_offset);
   out += fmt::format("outcome: {}\n", outcome_name(r.outcome));
   for (const auto& e : r.exceptions) out += "  - " + e + "\n";
   if (!record_path.empty()) out += "record: " + record_path + "\n";

@@ -14,7 +14,7 @@ namespace wipeproof {
 
 class ChildProcess {
  public:
-  /// Starts argv (argv[0] searched in PATH); stdin /dev/null, stdout a pipe, stderr to `stderr_path`.
+  /// Starts argv (argv[0] searched in PATH); stdin /dev/null, stdout a pipe, stderr appended to `stderr_path`.
   static Result<ChildProcess> spawn(const std::vector<std::string>& argv, const std::string& stderr_path);
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&&) = delete;

@@ -202,6 +202,19 @@ struct ToolInfo {
   std::string binary_sha256;
 };
 
+/// One interruption of a job that was later resumed from its journal (docs/record.md,
+/// "Interruptions"): where the last durable checkpoint was, and where work started again.
+struct Interruption {
+  std::string last_checkpoint;       ///< RFC 3339: the last moment the journal proved progress durable
+  std::string phase;                 ///< "pass" or "verify"
+  int pass = 0;                      ///< 1-based pass being written; 0 in the verify phase
+  std::uint64_t checkpoint_offset = 0;  ///< bytes durable (pass) or read (verify) at that checkpoint
+  std::uint64_t resumed_offset = 0;  ///< where writing or reading started again (a safe point before)
+  std::string resumed_at;            ///< RFC 3339
+  std::string resumed_by;            ///< "wipeproof resume", "station", "boot image"
+  std::string host;                  ///< machine that resumed
+};
+
 struct WipeRecord {
   int record_version = 1;
   std::string record_id;         ///< UUID v4
@@ -218,6 +231,7 @@ struct WipeRecord {
   VerifyReport verification;
   Outcome outcome = Outcome::not_erased;
   std::vector<std::string> exceptions;  ///< why the outcome is not "erased", one line each
+  std::vector<Interruption> interruptions;  ///< empty unless the job was resumed from its journal
 };
 
 }  // namespace wipeproof

@@ -30,6 +30,7 @@ std::optional<WipeEvent> parse_wipe_event(const std::string& line) {
     w.outcome = str(e, "outcome");
     w.record_id = str(e, "record_id");
     w.record_path = str(e, "record_path");
+    w.journal = str(e, "journal");
     if (e.contains("certificate") && e["certificate"].is_object()) w.certificate_path = str(e["certificate"], "json");
     if (e.contains("exceptions") && e["exceptions"].is_array())
       for (const auto& x : e["exceptions"])

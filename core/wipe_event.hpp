@@ -21,6 +21,7 @@ struct WipeEvent {
   std::string certificate_path;  ///< the signed certificate's JSON, when one was issued
   std::string record_path;       ///< the file written (certificate or unsigned record)
   std::vector<std::string> exceptions;
+  std::string journal;           ///< an interrupted job that can be resumed: its journal
   // error
   std::string message;
 };

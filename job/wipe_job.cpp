@@ -8,6 +8,7 @@
 #include "core/sha256.hpp"
 #include "core/sys.hpp"
 #include "core/version.hpp"
+#include "job/journal.hpp"
 #include "verify/signature_scan.hpp"
 
 namespace wipeproof::job {
@@ -41,10 +42,14 @@ Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& 
 
 VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expected, const JobSpec& spec,
                               const std::optional<verify::SamplePlan>& plan, const ProgressCallback& progress,
-                              const CancelToken& cancel) {
+                              const CancelToken& cancel, const VerifyContinuation& continuation) {
   verify::VerifyOptions vo;
   vo.block_size = spec.block_size;
   vo.search = spec.search;
+  vo.first_read = continuation.first_read;
+  vo.prior = continuation.prior;
+  vo.checkpoint = continuation.checkpoint;
+  vo.checkpoint_interval = continuation.interval;
   VerifyReport rep = verify::verify_device(dev, expected, spec.verify_mode, plan ? &*plan : nullptr, vo,
                                            progress, cancel);
   if (spec.verify_mode != VerifyMode::none && rep.status == RunStatus::complete && spec.signature_scan) {
@@ -65,10 +70,10 @@ Result<WipeRecord> new_record() {
   return rec;
 }
 
-WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec,
-                   const JobPlan& plan, const ProgressCallback& progress, const CancelToken& cancel) {
+WipeRecord begin_record(const device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec) {
   auto header = new_record();
   WipeRecord rec = header ? *header : WipeRecord{};
+  if (!header) rec.exceptions.push_back("record header incomplete: " + header.error().context);
   rec.started = now_utc();
   rec.device = identity;
   rec.device.size_bytes = dev.geometry().size_bytes;
@@ -78,19 +83,46 @@ WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, con
   rec.method = {spec.method->name, spec.method->title, spec.method->source, spec.pass_options.rounds,
                 spec.pass_options.final_blank};
   rec.block_size_bytes = static_cast<std::uint32_t>(spec.block_size);
+  return rec;
+}
 
+WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec,
+                   const JobPlan& plan, const ProgressCallback& progress, const CancelToken& cancel) {
+  return execute_job(dev, begin_record(dev, identity, spec), spec, plan, progress, cancel);
+}
+
+WipeRecord execute_job(device::BlockDevice& dev, WipeRecord rec, const JobSpec& spec, const JobPlan& plan,
+                       const ProgressCallback& progress, const CancelToken& cancel, JournalWriter* journal,
+                       const ResumePoint* resume, std::chrono::milliseconds checkpoint_interval) {
   wipe::OverwriteOptions ow;
   ow.block_size = spec.block_size;
-  rec.passes = wipe::run_overwrite(dev, plan.passes, ow, progress, cancel);
+  ow.checkpoint_interval = checkpoint_interval;
+  wipe::OverwriteHooks hooks;
+  if (journal) {
+    hooks.checkpoint = [journal](const PassRecord& p, std::uint64_t offset) { journal->pass_checkpoint(p, offset); };
+    // Only a pass that ended is final; an interrupted one resumes from its checkpoints.
+    hooks.pass_finished = [journal](const PassRecord& p) {
+      if (p.status == RunStatus::complete) journal->pass_finished(p);
+    };
+  }
+  rec.passes = wipe::run_overwrite(dev, plan.passes, ow, progress, cancel, resume ? &resume->overwrite : nullptr, hooks);
 
   bool all_complete = !rec.passes.empty() && rec.passes.back().status == RunStatus::complete;
   rec.verification.mode = spec.verify_mode;
-  if (all_complete && !cancel.cancelled())
-    rec.verification = run_verification(dev, plan.passes.back(), spec, plan.sample_plan, progress, cancel);
-  else if (!plan.passes.empty())
+  if (all_complete && !cancel.cancelled()) {
+    VerifyContinuation vc;
+    vc.interval = checkpoint_interval;
+    if (resume && resume->phase == "verify") {
+      vc.first_read = resume->first_read;
+      vc.prior = resume->verify_prior;
+    }
+    if (journal)
+      vc.checkpoint = [journal](std::size_t reads, const VerifyReport& v) { journal->verify_checkpoint(reads, v); };
+    rec.verification = run_verification(dev, plan.passes.back(), spec, plan.sample_plan, progress, cancel, vc);
+  } else if (!plan.passes.empty()) {
     rec.verification.expected = plan.passes.back();
+  }
   rec.finished = now_utc();
-  if (!header) rec.exceptions.push_back("record header incomplete: " + header.error().context);
   decide_outcome(rec);
   return rec;
 }

@@ -2,6 +2,7 @@
 // One complete job on one target: overwrite passes, read-back verification, signature scan,
 // and the outcome. Shared by the CLI and (later) the rack station, so it lives below both.
 // It returns a record; it never prints.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -42,14 +43,37 @@ std::function<SignatureScan()> path_scanner(const std::string& path);
 
 Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& spec);
 
+class JournalWriter;
+struct ResumePoint;
+
 /// Runs a planned job. The record is complete even when the job fails or is interrupted.
 WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec,
                    const JobPlan& plan, const ProgressCallback& progress, const CancelToken& cancel);
 
+/// The record's header before anything is written: id, tool, host, device, method, block size.
+/// Callers add their choice description, then journal it and run execute_job.
+WipeRecord begin_record(const device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec);
+
+/// Runs the passes and the verification into `record` (from begin_record, or the journal's
+/// header on resume). With `journal`, checkpoints and pass ends are written to it as they happen;
+/// with `resume`, work continues from that point (journal.hpp) instead of starting over.
+WipeRecord execute_job(device::BlockDevice& dev, WipeRecord record, const JobSpec& spec, const JobPlan& plan,
+                       const ProgressCallback& progress, const CancelToken& cancel, JournalWriter* journal = nullptr,
+                       const ResumePoint* resume = nullptr,
+                       std::chrono::milliseconds checkpoint_interval = std::chrono::milliseconds(2000));
+
+/// A verification that continues an earlier one (resume) and reports checkpoints.
+struct VerifyContinuation {
+  std::size_t first_read = 0;
+  std::optional<VerifyReport> prior;
+  std::function<void(std::size_t reads_done, const VerifyReport& so_far)> checkpoint;
+  std::chrono::milliseconds interval{2000};
+};
+
 /// Runs verification alone (the `verify` command): read-back plus signature scan.
 VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expected, const JobSpec& spec,
                               const std::optional<verify::SamplePlan>& plan, const ProgressCallback& progress,
-                              const CancelToken& cancel);
+                              const CancelToken& cancel, const VerifyContinuation& continuation = {});
 
 /// The outcome rules (docs/record.md): interrupted beats everything; a mismatch, a signature or
 /// an aborted pass means not_erased; I/O errors or a skipped verification mean

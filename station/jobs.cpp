@@ -37,7 +37,64 @@ JobRequest request_of(const json& j) {
 
 JobManager::JobManager(JobConfig config, Registry& registry) : config_(std::move(config)), registry_(registry) {
   load_history();
+  if (config_.auto_resume) resume_interrupted();
   poller_ = std::thread([this] { poll_loop(); });
+}
+
+std::vector<std::string> JobManager::signing_args() const {
+  std::vector<std::string> a;
+  if (config_.no_sign) a.push_back("--no-sign");
+  if (!config_.keys.empty()) a.insert(a.end(), {"--keys", config_.keys});
+  if (!config_.site.empty()) a.insert(a.end(), {"--site", config_.site});
+  return a;
+}
+
+Result<std::unique_ptr<ChildProcess>> JobManager::spawn(const std::string& id, std::vector<std::string> argv) {
+  std::vector<std::string> sign = signing_args();
+  argv.insert(argv.end(), sign.begin(), sign.end());
+  std::error_code ec;
+  std::filesystem::create_directories(config_.out_dir, ec);
+  // Each run of a job appends to its log: a resumed job keeps the interrupted run's lines.
+  WP_ASSIGN_OR_RETURN(ChildProcess child,
+                      ChildProcess::spawn(argv, (std::filesystem::path(config_.out_dir) / (id + ".stderr.log")).string()));
+  return std::make_unique<ChildProcess>(std::move(child));
+}
+
+/// After a reboot or restart, each job the station's own stop interrupted carries on from its
+/// journal (`wipeproof resume`, which refuses a different drive in that slot). A job an operator
+/// aborted stays stopped. Without a journal to continue (a firmware method, or stopped before the
+/// first write) the resume fails and the job stays interrupted, saying why.
+void JobManager::resume_interrupted() {
+  for (auto& [id, j] : jobs_) {
+    const json& s = j.state;
+    if (s.value("status", "") != "interrupted" || s.contains("abort_requested_by") || s.value("resume_tried", false))
+      continue;
+    std::vector<std::string> argv{config_.wipeproof, "resume",  j.request.device, "--json",      "--confirm",
+                                  j.request.confirm, "--operator", j.request.operator_name, "--out", config_.out_dir,
+                                  "--resumed-by",    "station"};
+    auto child = spawn(id, argv);
+    j.state["resume_tried"] = true;
+    json history = j.state.value("history", json::array());
+    history.push_back({{"at", j.state.value("finished", now_utc())}, {"event", "interrupted"},
+                       {"reason", j.state.value("interrupted_reason", "")}});
+    if (!child) {
+      j.state["resume_error"] = child.error().context;
+      j.state["history"] = history;
+      save(j);
+      continue;
+    }
+    history.push_back({{"at", now_utc()}, {"event", "resumed"}});
+    j.state["history"] = history;
+    j.state["resumed"] = true;
+    j.state["status"] = "running";
+    for (const char* stale : {"outcome", "exit_code", "finished", "interrupted_reason", "error", "record_id"})
+      j.state.erase(stale);
+    j.child = std::move(*child);
+    save(j);
+    publish("job_started", j.state);
+    (void)registry_.audit("station", "job", fmt::format("{} on {}: interrupted → resumed from its journal", id,
+                                                        j.request.device));
+  }
 }
 
 JobManager::~JobManager() { shutdown(); }
@@ -116,17 +173,11 @@ Result<std::string> JobManager::start(const JobRequest& r, const std::string& by
                                 "--operator", r.operator_name, "--out", config_.out_dir};
   if (!r.level.empty()) argv.insert(argv.end(), {"--level", r.level});
   else argv.insert(argv.end(), {"--method", r.method});
-  if (config_.no_sign) argv.push_back("--no-sign");
-  if (!config_.keys.empty()) argv.insert(argv.end(), {"--keys", config_.keys});
-  if (!config_.site.empty()) argv.insert(argv.end(), {"--site", config_.site});
-  std::error_code ec;
-  std::filesystem::create_directories(config_.out_dir, ec);
-  WP_ASSIGN_OR_RETURN(ChildProcess child,
-                      ChildProcess::spawn(argv, (std::filesystem::path(config_.out_dir) / (id + ".stderr.log")).string()));
+  WP_ASSIGN_OR_RETURN(auto child, spawn(id, argv));
   Job j;
   j.id = id;
   j.request = r;
-  j.child = std::make_unique<ChildProcess>(std::move(child));
+  j.child = std::move(child);
   j.order = now_utc();
   j.state = {{"id", id},           {"device", r.device},  {"bay", r.bay},          {"status", "running"},
              {"started", j.order}, {"started_by", by},    {"operator", r.operator_name},
@@ -207,7 +258,12 @@ void JobManager::finish(Job& j, int exit_code) {
   j.state["exit_code"] = exit_code;
   j.state["finished"] = now_utc();
   std::string outcome = j.state.value("outcome", "");
-  j.state["status"] = outcome == "interrupted" || (outcome.empty() && j.state.contains("interrupted_reason"))
+  // A resume that could not start (no journal, another drive in the slot) leaves the job as it
+  // was: interrupted, with the reason.
+  bool resume_failed = outcome.empty() && j.state.value("resumed", false);
+  if (resume_failed) j.state["resume_error"] = j.state.value("error", "wipeproof resume failed");
+  j.state["status"] = outcome == "interrupted" || (outcome.empty() && j.state.contains("interrupted_reason")) ||
+                              resume_failed
                           ? "interrupted"
                       : !outcome.empty() ? "finished"
                                          : "failed";
@@ -279,6 +335,7 @@ void JobManager::drain(Job& j) {
       j.state["exceptions"] = e->exceptions;
       if (!e->certificate_path.empty()) j.state["certificate_path"] = e->certificate_path;
       else if (!e->record_path.empty()) j.state["record_path"] = e->record_path;
+      if (!e->journal.empty()) j.state["journal"] = e->journal;
     } else {
       j.state["error"] = e->message;
     }

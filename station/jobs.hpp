@@ -5,7 +5,8 @@
 // event stream, and keeps every job's state in the registry. A finished job's certificate goes
 // into the registry. A graceful shutdown stops running wipes and waits for their records
 // (outcome interrupted); a job the registry still shows running at start-up (power loss, crash)
-// is marked interrupted. Either can be restarted.
+// is marked interrupted. At start-up, either is resumed from its journal ("interrupted →
+// resumed"); any job can also be restarted from scratch.
 #include <atomic>
 #include <map>
 #include <memory>
@@ -38,6 +39,7 @@ struct JobConfig {
   bool no_sign = false;
   EventHub* events = nullptr;
   int shutdown_grace_ms = 15000;  ///< how long a stopping station waits for each wipe's record
+  bool auto_resume = true;        ///< at start-up, resume jobs the station's stop interrupted
 };
 
 class JobManager {
@@ -73,6 +75,10 @@ class JobManager {
   void save(const Job& job);
   void publish(const std::string& type, const nlohmann::json& data);
   void load_history();
+  void resume_interrupted();
+  std::vector<std::string> signing_args() const;
+  /// Starts `wipeproof` for job `id` (signing options appended), stderr to OUT/<id>.stderr.log.
+  Result<std::unique_ptr<ChildProcess>> spawn(const std::string& id, std::vector<std::string> argv);
 
   JobConfig config_;
   Registry& registry_;

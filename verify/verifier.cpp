@@ -22,6 +22,7 @@ struct ReadJob {
 };
 
 struct ReadChunk {
+  std::size_t index = 0;  ///< position in the read list
   ReadJob job;
   std::size_t buffer = 0;
   std::vector<std::uint64_t> failed_lbas;  ///< sectors that could not be read
@@ -52,11 +53,12 @@ std::vector<ReadJob> make_jobs(const device::DeviceGeometry& g, VerifyMode mode,
 VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected, VerifyMode mode,
                            const SamplePlan* plan, const VerifyOptions& options, const ProgressCallback& progress,
                            const CancelToken& cancel) {
-  VerifyReport rep;
+  VerifyReport rep = options.prior ? *options.prior : VerifyReport{};
   rep.mode = mode;
   rep.expected = expected;
   if (mode == VerifyMode::none) return rep;
-  rep.started = now_utc();
+  if (rep.started.empty()) rep.started = now_utc();
+  const std::uint64_t bytes_before = rep.bytes_read;
   auto start = Clock::now();
   const auto& g = dev.geometry();
   const std::uint64_t ss = g.logical_sector_size;
@@ -86,8 +88,11 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
   }
 
   std::vector<ReadJob> jobs = make_jobs(g, mode, plan, options.block_size);
-  std::uint64_t total_bytes = 0;
-  for (const auto& j : jobs) total_bytes += j.length;
+  std::uint64_t total_bytes = 0, skipped_bytes = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    total_bytes += jobs[i].length;
+    if (i < options.first_read) skipped_bytes += jobs[i].length;
+  }
 
   std::vector<AlignedBuffer> buffers;
   for (std::size_t i = 0; i < options.buffers; ++i) buffers.emplace_back(options.block_size, g.buffer_alignment);
@@ -96,11 +101,12 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
   for (std::size_t i = 0; i < options.buffers; ++i) free_q.push(i);
 
   std::thread reader([&] {
-    for (const auto& job : jobs) {
+    for (std::size_t index = options.first_read; index < jobs.size(); ++index) {
+      const ReadJob& job = jobs[index];
       if (cancel.cancelled()) break;
       auto b = free_q.pop();
       if (!b) break;
-      ReadChunk c{job, *b, {}, {}, false};
+      ReadChunk c{index, job, *b, {}, {}, false};
       auto data = buffers[*b].span().first(job.length);
       if (auto r = dev.read_at(job.offset, data); !r) {
         c.device_gone = device::is_device_gone(r.error());
@@ -126,8 +132,10 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
     full_q.close();
   });
 
-  std::uint64_t done_bytes = 0;
+  std::uint64_t done_bytes = skipped_bytes;
   auto last_report = Clock::now();
+  auto last_checkpoint = last_report;
+  std::size_t reads_done = std::min(options.first_read, jobs.size());
   std::vector<std::uint64_t> bad;
   while (auto c = full_q.pop()) {
     if (cancel.cancelled()) {
@@ -183,11 +191,16 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
     rep.blocks_read += blocks - c->failed_lbas.size();
     rep.bytes_read += c->job.length;
     done_bytes += c->job.length;
+    reads_done = c->index + 1;
     free_q.push(c->buffer);
     auto now = Clock::now();
+    if (options.checkpoint && now - last_checkpoint >= options.checkpoint_interval) {
+      last_checkpoint = now;
+      options.checkpoint(reads_done, rep);
+    }
     if (progress && now - last_report >= std::chrono::milliseconds(250)) {
       last_report = now;
-      std::uint64_t rate = throughput(done_bytes, now - start);
+      std::uint64_t rate = throughput(done_bytes - skipped_bytes, now - start);
       progress({"verify", 0, 0, done_bytes, total_bytes, rate, rate ? (total_bytes - done_bytes) / rate : 0});
     }
   }
@@ -195,9 +208,11 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
   full_q.close();
   reader.join();
   if (rep.status == RunStatus::complete && cancel.cancelled()) rep.status = RunStatus::interrupted;
-  if (progress) progress({"verify", 0, 0, done_bytes, total_bytes, throughput(done_bytes, Clock::now() - start), 0});
+  if (progress)
+    progress({"verify", 0, 0, done_bytes, total_bytes, throughput(done_bytes - skipped_bytes, Clock::now() - start), 0});
+  if (options.checkpoint && rep.status == RunStatus::complete) options.checkpoint(reads_done, rep);
 
-  rep.throughput_bytes_per_s = throughput(rep.bytes_read, Clock::now() - start);
+  rep.throughput_bytes_per_s = throughput(rep.bytes_read - bytes_before, Clock::now() - start);
   conclude_report(rep, mode == VerifyMode::full ? nullptr : plan);
   return rep;
 }

@@ -3,7 +3,10 @@
 // logical block with what the last pass wrote: a fixed pattern, or the AES-128-CTR stream
 // regenerated from the recorded key and IV. A reader thread keeps the device busy while the
 // calling thread compares. Counts mismatching blocks and keeps the first LBAs.
+#include <chrono>
 #include <cstddef>
+#include <functional>
+#include <optional>
 
 #include "core/progress.hpp"
 #include "core/records.hpp"
@@ -16,6 +19,14 @@ struct VerifyOptions {
   std::size_t block_size = 1 << 20;  ///< bytes per read
   std::size_t buffers = 4;
   std::vector<std::string> search;   ///< operator strings looked for in failing blocks
+  /// Resume (journal.hpp): skip the first `first_read` reads of the (deterministic) read list
+  /// and carry on the counters of `prior`, the report as of the checkpoint.
+  std::size_t first_read = 0;
+  std::optional<VerifyReport> prior;
+  /// Called about every `checkpoint_interval` with the number of reads done and the report so
+  /// far, and once more when every read is done.
+  std::function<void(std::size_t reads_done, const VerifyReport& so_far)> checkpoint;
+  std::chrono::milliseconds checkpoint_interval{2000};
 };
 
 /// Verifies `dev` against `expected`. `plan` is required for VerifyMode::sample and ignored

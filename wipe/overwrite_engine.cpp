@@ -40,7 +40,9 @@ void add_fault(std::vector<IoFault>& faults, const char* op, std::uint64_t lba, 
 
 class ProgressMeter {
  public:
-  ProgressMeter(const ProgressCallback& cb, Progress base) : cb_(cb), base_(std::move(base)) {}
+  /// `first` is where this run started (a resumed pass starts part-way): the rate counts from it.
+  ProgressMeter(const ProgressCallback& cb, Progress base, std::uint64_t first = 0)
+      : cb_(cb), base_(std::move(base)), first_(first) {}
   void update(std::uint64_t done, bool force = false) {
     if (!cb_) return;
     auto now = Clock::now();
@@ -48,7 +50,7 @@ class ProgressMeter {
     last_ = now;
     Progress p = base_;
     p.bytes_done = done;
-    p.bytes_per_s = throughput(done, now - start_);
+    p.bytes_per_s = throughput(done > first_ ? done - first_ : 0, now - start_);
     p.eta_s = p.bytes_per_s ? (p.bytes_total - done) / p.bytes_per_s : 0;
     cb_(p);
   }
@@ -56,6 +58,7 @@ class ProgressMeter {
  private:
   const ProgressCallback& cb_;
   Progress base_;
+  std::uint64_t first_ = 0;
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_{};
 };
@@ -75,12 +78,15 @@ Result<void> validate_overwrite(const device::DeviceGeometry& g, const Overwrite
 }
 
 PassRecord run_pass(device::BlockDevice& dev, const PassPattern& pattern, int index, int count,
-                    const OverwriteOptions& options, const ProgressCallback& progress, const CancelToken& cancel) {
-  PassRecord rec;
+                    const OverwriteOptions& options, const ProgressCallback& progress, const CancelToken& cancel,
+                    const PassStart& from, const PassCheckpoint& checkpoint) {
+  PassRecord rec = from.prior ? *from.prior : PassRecord{};
   rec.index = index;
   rec.pattern = pattern;
-  rec.started = now_utc();
+  if (rec.started.empty()) rec.started = now_utc();
+  const std::uint64_t bytes_before = rec.bytes_written;
   auto start = Clock::now();
+  auto last_checkpoint = start;
   const auto& g = dev.geometry();
   const std::uint64_t size = g.size_bytes;
   const std::uint64_t sector = g.logical_sector_size;
@@ -103,7 +109,7 @@ PassRecord run_pass(device::BlockDevice& dev, const PassPattern& pattern, int in
 
   // Generator thread: fills free buffers with the pass's bytes for the next offsets.
   std::thread generator([&] {
-    for (std::uint64_t off = 0; off < size; off += options.block_size) {
+    for (std::uint64_t off = from.offset; off < size; off += options.block_size) {
       auto b = free_q.pop();
       if (!b) break;
       Chunk c{off, static_cast<std::size_t>(std::min<std::uint64_t>(options.block_size, size - off)), *b};
@@ -116,7 +122,7 @@ PassRecord run_pass(device::BlockDevice& dev, const PassPattern& pattern, int in
     full_q.close();
   });
 
-  ProgressMeter meter(progress, Progress{"pass", index, count, 0, size, 0, 0});
+  ProgressMeter meter(progress, Progress{"pass", index, count, 0, size, 0, 0}, from.offset);
   rec.status = RunStatus::complete;
   while (auto c = full_q.pop()) {
     if (cancel.cancelled()) {
@@ -154,6 +160,12 @@ PassRecord run_pass(device::BlockDevice& dev, const PassPattern& pattern, int in
     }
     free_q.push(c->buffer);
     meter.update(c->offset + c->length);
+    // A checkpoint only names bytes the device has confirmed: flush first (ACS-4 FLUSH CACHE,
+    // NVMe Flush), so a power cut after it cannot lose what the journal says is written.
+    if (checkpoint && Clock::now() - last_checkpoint >= options.checkpoint_interval) {
+      if (dev.flush()) checkpoint(rec, c->offset + c->length);
+      last_checkpoint = Clock::now();
+    }
   }
   free_q.close();
   full_q.close();
@@ -174,19 +186,21 @@ PassRecord run_pass(device::BlockDevice& dev, const PassPattern& pattern, int in
       if (device::is_device_gone(r.error())) rec.status = RunStatus::aborted;
     }
   }
-  meter.update(rec.bytes_written, true);
-  rec.throughput_bytes_per_s = throughput(rec.bytes_written, Clock::now() - start);
+  meter.update(rec.bytes_written - bytes_before + from.offset, true);
+  rec.throughput_bytes_per_s = throughput(rec.bytes_written - bytes_before, Clock::now() - start);
   rec.finished = now_utc();
   return rec;
 }
 
 std::vector<PassRecord> run_overwrite(device::BlockDevice& dev, const std::vector<PassPattern>& passes,
                                       const OverwriteOptions& options, const ProgressCallback& progress,
-                                      const CancelToken& cancel) {
+                                      const CancelToken& cancel, const OverwriteResume* resume,
+                                      const OverwriteHooks& hooks) {
   std::vector<PassRecord> out;
+  if (resume) out = resume->completed;
   bool stop = false;
   int count = static_cast<int>(passes.size());
-  for (int i = 0; i < count; ++i) {
+  for (int i = static_cast<int>(out.size()); i < count; ++i) {
     if (stop) {
       PassRecord skipped;
       skipped.index = i + 1;
@@ -195,8 +209,11 @@ std::vector<PassRecord> run_overwrite(device::BlockDevice& dev, const std::vecto
       out.push_back(std::move(skipped));
       continue;
     }
-    out.push_back(run_pass(dev, passes[static_cast<std::size_t>(i)], i + 1, count, options, progress, cancel));
+    bool resumed_here = resume && i == static_cast<int>(resume->completed.size());
+    out.push_back(run_pass(dev, passes[static_cast<std::size_t>(i)], i + 1, count, options, progress, cancel,
+                           resumed_here ? resume->current : PassStart{}, hooks.checkpoint));
     stop = out.back().status != RunStatus::complete;
+    if (hooks.pass_finished) hooks.pass_finished(out.back());
   }
   return out;
 }

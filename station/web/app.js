@@ -106,7 +106,10 @@ function jobView(job) {
   bar.style.width = `${percent}%`;
   const parts = [
     el('div', { class: 'job-line' }, job.request?.level ? `level ${job.request.level}` : `method ${job.request?.method || ''}`,
-       ' · ', el('span', { class: 'status' }, job.status)),
+       ' · ', el('span', { class: 'status' }, job.status),
+       // A job the station's stop interrupted and its restart resumed from the journal.
+       job.resumed ? el('span', { class: 'resumed', title: (job.history || []).map((h) => `${h.event} ${h.at}`).join('\n') },
+                        ' · interrupted → resumed') : ''),
     el('div', { class: 'progress', role: 'progressbar', 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 },
        bar),
     el('div', { class: 'phase', dataset: { percent: String(percent) } },
@@ -115,7 +118,8 @@ function jobView(job) {
   if (finished && job.outcome)
     parts.push(el('div', { class: `outcome outcome-${job.outcome}` }, job.outcome.replaceAll('_', ' ')));
   else if (finished)
-    parts.push(el('div', { class: `outcome outcome-${job.status}` }, job.status, job.error ? `: ${job.error}` : ''));
+    parts.push(el('div', { class: `outcome outcome-${job.status}` }, job.status,
+                  job.resume_error ? `: could not resume: ${job.resume_error}` : job.error ? `: ${job.error}` : ''));
   if (job.certificate)
     parts.push(el('div', { class: 'links' }, 'certificate: ',
       el('a', { href: `/api/v1/certificates/${job.certificate}.pdf`, class: 'certificate-link', target: '_blank' }, 'PDF'), ' · ',

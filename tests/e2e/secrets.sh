@@ -21,6 +21,17 @@ SIM="sim:ata-hdd?size=8M&serial=SEC-0001&caps=-sanitize"
 grep -q "ata-security-erase" "$TMP/wipe.out" || { cat "$TMP/wipe.out" "$TMP/wipe.err"; fail "the security erase did not run"; }
 "$WP" wipe "$SIM" --level purge --confirm SEC-0001 --keys "$TMP/keys" --operator Op --organisation Org \
   --out "$TMP/certs" --json >"$TMP/wipe.json" 2>&1 || true
+# A signed overwrite killed part-way and resumed: its journal is checked too.
+truncate -s 64M "$TMP/j.img"
+"$WP" wipe "$TMP/j.img" --method dod3 --keys "$TMP/keys" --operator Op --organisation Org --out "$TMP/certs" \
+  --checkpoint-ms 10 >/dev/null 2>&1 &
+pid=$!
+i=0
+while ! grep -qs '"phase":"pass"' "$TMP"/certs/*.journal && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+kill -KILL $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+expect_rc 0 "$WP" resume "$TMP/j.img" --keys "$TMP/keys" --operator Op --organisation Org --out "$TMP/certs"
+[ -n "$(ls "$TMP"/certs/*.journal)" ] || fail "no journal to check"
 # Key material: every base64 line of the private key, and the ATA password pattern.
 sed -n '2,$p' "$TMP/keys/signer.key" | grep -v -- '-----' | cut -c1-40 >"$TMP/key-lines"
 [ -s "$TMP/key-lines" ] || fail "could not read the key lines"

@@ -148,7 +148,8 @@ i=0
 while [ $i -lt 40 ] && ! grep -q "removed: $MAN" "$TMP/station.log"; do sleep 0.1; i=$((i + 1)); done
 grep -q "removed: $MAN" "$TMP/station.log" || fail "drive removal not logged"
 
-# SIGTERM during a wipe: the job ends recorded as interrupted, never untracked.
+# SIGTERM during a wipe: the job ends recorded as interrupted, never untracked; when the station
+# comes back it resumes the job from its journal (interrupted → resumed) and it ends erased.
 new_loop 1G
 BIG=$LOOP
 code=$($S -o "$TMP/body" -w '%{http_code}' -H "Content-Type: application/json" \
@@ -159,20 +160,29 @@ sleep 1.5
 kill -TERM $PID
 wait $PID || fail "station did not stop cleanly"
 grep -q "$BIGJOB interrupted at station shutdown" "$TMP/station.log" || { tail "$TMP/station.log"; fail "shutdown did not record the running job"; }
+[ -n "$(ls "$D"/certs/*.journal)" ] || fail "the interrupted wipe left no journal"
 start_station
-get "/api/v1/jobs/$BIGJOB" >/dev/null
-field 'd["status"]' | grep -qx interrupted || { cat "$TMP/body"; fail "job not listed as interrupted after restart"; }
-grep -l '"interrupted"' "$D"/certs/*.json >/dev/null || { grep "$BIGJOB" "$TMP/station.log"; cat "$D"/certs/$BIGJOB.stderr.log; fail "no interrupted record written"; }
+grep -q "$BIGJOB on $BIG: interrupted → resumed" "$TMP/station.log" || { tail "$TMP/station.log"; fail "the station did not resume the job"; }
+wait_job_end() {  # ID
+  i=0
+  while [ $i -lt 600 ]; do
+    get "/api/v1/jobs/$1" >/dev/null
+    field 'd["status"]' | grep -qx running || break
+    sleep 0.2
+    i=$((i + 1))
+  done
+}
+wait_job_end "$BIGJOB"
+field 'd.get("outcome")' | grep -qx erased || { cat "$TMP/body"; cat "$D/certs/$BIGJOB.stderr.log"; fail "the resumed job did not end erased"; }
+field 'd["resumed"]' | grep -qx True || fail "job does not say it was resumed"
+field '" → ".join(h["event"] for h in d["history"])' | grep -qx "interrupted → resumed" || { cat "$TMP/body"; fail "job history"; }
+CERTJSON=$(field 'd["certificate_path"]')
+python3 -c "import json,sys; c=json.load(open(sys.argv[1])); i=c['sanitization']['interruptions']; assert len(i)==1 and i[0]['resumed_by']=='station', i" "$CERTJSON" ||
+  fail "the certificate does not list the interruption"
 $CURL -o "$TMP/body" -H "Authorization: Bearer $ADMIN" -d "" "$URL/api/v1/jobs/$BIGJOB/restart" -w '%{http_code}' |
   grep -qx 201 || { cat "$TMP/body"; fail "restart refused"; }
 NEWJOB=$(field 'd["id"]')
-i=0
-while [ $i -lt 600 ]; do
-  get "/api/v1/jobs/$NEWJOB" >/dev/null
-  field 'd["status"]' | grep -qx running || break
-  sleep 0.2
-  i=$((i + 1))
-done
+wait_job_end "$NEWJOB"
 field 'd.get("outcome")' | grep -qx erased || { cat "$TMP/body"; fail "the restarted job did not end erased"; }
 field 'd["restart_of"]' | grep -qx "$BIGJOB" || fail "restarted job does not name the interrupted one"
 kill -TERM $PID

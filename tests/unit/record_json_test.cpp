@@ -46,3 +46,51 @@ TEST_CASE("malformed records are usage errors", "[record]") {
   auto j = nlohmann::json::parse(R"({"record_version":1,"passes":[{"index":1,"pattern":{"kind":"random","key_hex":"00"}}]})");
   CHECK(certs::record_from_json(j).error().kind == ErrorKind::usage);
 }
+
+TEST_CASE("a whole record survives the journal's round trip, interruptions included", "[record]") {
+  WipeRecord r;
+  r.record_id = "7adecf43-b000-4f0c-88c8-38d4e713696d";
+  r.tool.version = "1.2";
+  r.host = "bench";
+  r.device.path = "/dev/sda";
+  r.device.serial = "WD-123";
+  r.device.rotational = true;
+  r.device.size_bytes = 4096;
+  r.method = {"dod3", "DoD", "src", 2, true};
+  r.choice.method = "overwrite";
+  r.choice.rejected = {"ata-sanitize: frozen"};
+  r.choice.commands.push_back({"SANITIZE", "crypto", "aborted", "t"});
+  PassRecord p;
+  p.index = 1;
+  p.pattern.kind = PatternKind::fixed;
+  p.pattern.bytes = {std::byte{0x55}};
+  p.status = RunStatus::complete;
+  p.bytes_written = 4096;
+  p.errors.push_back({"write", 3, 2, 5, "EIO"});
+  r.passes.push_back(p);
+  r.verification.mode = VerifyMode::full;
+  r.verification.expected = p.pattern;
+  r.verification.mismatched_blocks = 1;
+  r.verification.first_mismatch_lbas = {7};
+  r.verification.residue.push_back({7, "DICOM"});
+  r.exceptions = {"one"};
+  r.interruptions.push_back({"t1", "pass", 1, 2048, 1024, "t2", "wipeproof resume", "bench"});
+  nlohmann::json j = certs::record_to_json(r);
+  CHECK(j["interruptions"][0]["resumed_offset"] == 1024);
+  auto back = certs::full_record_from_json(j);
+  REQUIRE(back);
+  CHECK(certs::record_to_json(*back)["passes"] == j["passes"]);
+  CHECK(back->device.rotational == std::optional<bool>(true));
+  CHECK(back->choice.commands.size() == 1);
+  CHECK(back->interruptions.size() == 1);
+  CHECK(back->verification.residue.size() == 1);
+  // Everything but the verification's derived fields comes back identical.
+  nlohmann::json again = certs::record_to_json(*back);
+  j.erase("verification");
+  again.erase("verification");
+  CHECK(again == j);
+  j["passes"][0]["status"] = "halfway";
+  CHECK_FALSE(certs::full_record_from_json(j));
+  j["passes"][0] = 3;
+  CHECK_FALSE(certs::full_record_from_json(j));
+}
