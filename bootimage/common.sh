@@ -12,6 +12,11 @@ drives() {
   done
 }
 
+# The confirmation word for /dev/$1: its serial as wipeproof itself reads it (--dry-run).
+confirm_token() {
+  wipeproof wipe "/dev/$1" --dry-run 2>/dev/null | sed -n 's/.*would need --confirm \([^ ]*\).*/\1/p'
+}
+
 # Signing options for every wipe: the stick's keys and site file, or unsigned records.
 SIGN=""
 [ -d /wp/keys ] && SIGN="--keys /wp/keys"

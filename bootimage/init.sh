@@ -47,20 +47,44 @@ grep -q " /wp " /proc/mounts || say "WIPEPROOF partition not mounted: certificat
 mkdir -p /wp/certs /wp/logs
 export WIPEPROOF_STICK="$STICK"
 
-. /usr/lib/wipeproof/common.sh  # drives(), $SIGN
+. /usr/lib/wipeproof/common.sh  # drives(), confirm_token(), $SIGN
+
+# Wipes a power cut or reset interrupted (their journals are on the stick) carry on first, each
+# on whichever drive it belongs to: `wipeproof resume` finds a drive's job by serial, model and
+# size, not by kernel name, which can change between boots, and refuses any other drive
+# (docs/resume.md). Both modes do this; the unattended run then skips the drives it finished.
+RESUMED=""
+if wipeproof jobs --out /wp/certs --json 2>/dev/null | grep -q '"state":"unfinished"'; then
+  for n in $(drives); do
+    (
+      wipeproof resume "/dev/$n" --out /wp/certs --confirm "$(confirm_token "$n")" --resumed-by "boot image" $SIGN \
+        >"/wp/logs/$n.resume.log" 2>&1
+      echo "exit $?" >>"/wp/logs/$n.resume.log"
+    ) &
+  done
+  wait
+  for n in $(drives); do
+    grep -q "^resuming job" "/wp/logs/$n.resume.log" || continue
+    RESUMED="$RESUMED $n"
+    say "$n: interrupted wipe resumed: $(grep -E '^outcome:|^certificate:|^error' "/wp/logs/$n.resume.log" | tr '\n' ' ')"
+  done
+fi
 
 if [ -n "$AUTO" ] && [ "$CONFIRM" = "all" ]; then
   say "UNATTENDED: $AUTO on every drive except $STICK: $(drives | tr '\n' ' ')"
   for n in $(drives); do
-    # The confirmation word is the drive's serial as wipeproof itself reads it (--dry-run).
-    tok=$(wipeproof wipe "/dev/$n" --dry-run 2>/dev/null | sed -n 's/.*would need --confirm \([^ ]*\).*/\1/p')
+    case " $RESUMED " in *" $n "*) continue ;; esac
+    tok=$(confirm_token "$n")
     (
       wipeproof wipe "/dev/$n" --level "$AUTO" --confirm "$tok" $SIGN --out /wp/certs >"/wp/logs/$n.log" 2>&1
       echo "exit $?" >>"/wp/logs/$n.log"
     ) &
   done
   wait
-  for n in $(drives); do say "$n: $(grep -E '^outcome:|^certificate:|^error' "/wp/logs/$n.log" | tr '\n' ' ')"; done
+  for n in $(drives); do
+    case " $RESUMED " in *" $n "*) continue ;; esac
+    [ -f "/wp/logs/$n.log" ] && say "$n: $(grep -E '^outcome:|^certificate:|^error' "/wp/logs/$n.log" | tr '\n' ' ')"
+  done
   wipeproof-upload
   cp "$LOG" /wp/logs/boot.log 2>/dev/null
   sync

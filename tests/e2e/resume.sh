@@ -59,22 +59,18 @@ check_keystream() {  # RECORD DEVICE
     cmp - "$2" || fail "$2 is not the AES-128-CTR stream of key $key iv $iv ($1)"
 }
 
-# --- how long an uninterrupted job takes, from its first write (the journal appears just before
-# it) to its end: kills are spread over that time ---------------------------------------------
-wait_for_journal() {  # DIR
+# --- an uninterrupted job of each method: how many journal lines it writes -------------------
+# Each kill below waits for a seeded number of those lines (so kills spread over the whole job,
+# verification included, whatever the machine's speed), then a seeded 0-15 ms more.
+wait_for_lines() {  # JOURNAL_DIR N
   i=0
-  while [ -z "$(ls "$1"/*.journal 2>/dev/null)" ] && [ $i -lt 1000 ]; do sleep 0.005; i=$((i + 1)); done
+  while [ "$(cat "$1"/*.journal 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 3000 ]; do sleep 0.002; i=$((i + 1)); done
 }
 for m in random dod3; do
-  "$WP" wipe "$A" --confirm "$A_NAME" --method $m --no-sign --out "$TMP/base-$m" >"$TMP/base-$m.log" 2>&1 &
-  pid=$!
-  wait_for_journal "$TMP/base-$m"
-  t0=$(now_ms)
-  wait $pid || { cat "$TMP/base-$m.log"; fail "uninterrupted $m wipe failed"; }
-  eval "DUR_$m=$(($(now_ms) - t0))"
+  expect_rc 0 "$WP" wipe "$A" --confirm "$A_NAME" --method $m --no-sign --out "$TMP/base-$m" --checkpoint-ms 10
+  eval "LINES_$m=$(cat "$TMP/base-$m"/*.journal | wc -l)"
 done
-echo "uninterrupted: random ${DUR_random} ms, dod3 ${DUR_dod3} ms"
-[ -z "$(ls "$TMP/base-random"/*.journal 2>/dev/null)" ] && fail "an uninterrupted wipe left no journal"
+echo "uninterrupted journals: random ${LINES_random} lines, dod3 ${LINES_dod3} lines"
 grep -q '"type":"finished"' "$TMP"/base-random/*.journal || fail "the journal of a finished wipe is not marked finished"
 expect_rc 0 "$WP" jobs --out "$TMP/base-random"
 expect_output "no unfinished jobs"
@@ -84,29 +80,32 @@ killed=0
 in_verify=0
 mid_pass=0
 for seed in $(seq 1 20); do
-  if [ $((seed % 2)) = 1 ]; then m=random; dur=$DUR_random; else m=dod3; dur=$DUR_dod3; fi
-  delay_ms=$(awk -v s="$seed" -v d="$dur" 'BEGIN { srand(s); printf "%d", rand() * d * 0.85 }')
+  if [ $((seed % 2)) = 1 ]; then m=random; lines=$LINES_random; else m=dod3; lines=$LINES_dod3; fi
+  set -- $(awk -v s="$seed" -v n="$lines" 'BEGIN { srand(s); printf "%d %.3f", 1 + int(rand() * (n - 2)), rand() * 0.015 }')
+  at_line=$1
+  extra=$2
   OUT="$TMP/run-$seed"
   "$WP" wipe "$A" --confirm "$A_NAME" --method $m --no-sign --out "$OUT" --json --checkpoint-ms 10 \
     >"$TMP/wipe-$seed.log" 2>&1 &
   pid=$!
-  wait_for_journal "$OUT"
-  sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+  wait_for_lines "$OUT" "$at_line"
+  sleep "$extra"
   kill -KILL $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
+  delay_ms="journal line $at_line + ${extra}s"
   if grep -q '"event":"done"' "$TMP/wipe-$seed.log"; then
-    echo "seed $seed: $m finished before the kill at $delay_ms ms"
+    echo "seed $seed: $m finished before the kill at $delay_ms"
     continue
   fi
   J=$(ls "$OUT"/*.journal 2>/dev/null || true)
   if [ -z "$J" ]; then
     # Killed before the journal existed, so before the first write: nothing to resume.
     expect_rc 2 "$WP" resume "$A" --confirm "$A_NAME" --no-sign --out "$OUT"
-    echo "seed $seed: $m killed at $delay_ms ms, before it began writing"
+    echo "seed $seed: $m killed at $delay_ms, before it began writing"
     continue
   fi
   if grep -q '"type":"finished"' "$J"; then  # killed after the record, before the done line
-    echo "seed $seed: $m finished (record written) before the kill at $delay_ms ms"
+    echo "seed $seed: $m finished (record written) before the kill at $delay_ms"
     continue
   fi
   killed=$((killed + 1))
@@ -126,7 +125,7 @@ for seed in $(seq 1 20); do
   expect_rc 0 "$WP" verify "$A" --record "$REC"
   expect_rc 0 "$WP" jobs --out "$OUT"
   expect_output "no unfinished jobs"
-  echo "seed $seed: $m killed at $delay_ms ms (during $phase) -> resumed, erased, keystream matches"
+  echo "seed $seed: $m killed at $delay_ms (during $phase) -> resumed, erased, keystream matches"
 done
 echo "killed $killed of 20, $in_verify during verification"
 [ $killed -ge 15 ] || fail "only $killed of 20 kills landed mid-job"

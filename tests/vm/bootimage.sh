@@ -7,7 +7,8 @@
 #     openssl cms against the organisation CA and names the system-partition hash, and the
 #     stick's system and EFI partitions are byte-for-byte untouched;
 #     and the certificates were uploaded over HTTPS (pinned) to a station double on the host;
-#  3. the technician menu driven over the serial console by expect, wiping one disk.
+#  3. a power cut (QEMU killed) mid-wipe: the next boot resumes from the journal on the stick;
+#  4. the technician menu driven over the serial console by expect, wiping one disk.
 # Usage: tests/vm/bootimage.sh WIPEPROOF_BINARY
 set -eu
 WP=$1
@@ -114,7 +115,58 @@ boot() {  # boot MODE: runs the stick until it powers off
 boot bios
 if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ]; then boot uefi; else echo "note: OVMF not installed, UEFI boot skipped"; fi
 
-# --- 3. the technician menu over the serial console -------------------------------------------
+# --- 3. a power cut mid-wipe: the next boot resumes from the journal on the stick --------------
+# One bigger IDE disk (the purge plan falls back to an overwrite there, which keeps a journal).
+# QEMU is killed a few seconds into the unattended wipe; the same stick and disk boot again; /init
+# resumes the job before anything else and the unattended run skips that drive.
+cp "$TMP/a.img" "$TMP/stick.img"
+head -c $((192 * 1048576)) /dev/zero | tr '\0' '\245' >"$TMP/ide.img"
+powercut_boot() {  # LOG [KILL_AFTER_SECONDS]
+  timeout 400 qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -display none -monitor none -no-reboot \
+    -serial "file:$1" -nic none \
+    -drive "if=none,id=stick,format=raw,file=$TMP/stick.img" -device qemu-xhci -device usb-storage,drive=stick,bootindex=0 \
+    -drive "file=$TMP/ide.img,if=none,id=i0,format=raw" -device ide-hd,drive=i0,bus=ide.0,serial=IDE0002 &
+  qpid=$!
+  if [ $# -gt 1 ]; then
+    i=0
+    while ! grep -a -q "UNATTENDED:" "$1" 2>/dev/null && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+    grep -a -q "UNATTENDED:" "$1" || { kill $qpid; fail "power cut: the unattended run never started"; }
+    sleep "$2"
+    kill -KILL $qpid
+    wait $qpid 2>/dev/null || true
+  else
+    wait $qpid || fail "power cut: the second boot failed or timed out"
+  fi
+}
+powercut_boot "$TMP/serial-cut1.log" 12
+grep -a -q "wipeproof: done; powering off" "$TMP/serial-cut1.log" && fail "power cut came too late: the wipe had finished"
+powercut_boot "$TMP/serial-cut2.log"
+tr -d '\r' <"$TMP/serial-cut2.log" | grep -a "interrupted wipe resumed" | grep -q "outcome: erased" ||
+  fail "power cut: the second boot did not resume the wipe to erased"
+rm -rf "$TMP/out" && mkdir -p "$TMP/out"
+mcopy -s -n -i "$TMP/stick.img@@$((P3 * 512))" ::certs "$TMP/out/" || fail "power cut: cannot read the WIPEPROOF partition"
+c=$(grep -l '"serial":"IDE0002"' "$TMP"/out/certs/*.json) || fail "power cut: no certificate for the disk"
+[ "$(echo "$c" | wc -l)" -eq 1 ] || fail "power cut: the resumed drive was wiped again ($(echo "$c" | wc -l) certificates)"
+openssl cms -verify -binary -inform DER -in "${c%.json}.p7s" -content "$c" -CAfile "$TMP/keys/org-ca.pem" \
+  -purpose any -out /dev/null 2>/dev/null || fail "power cut: openssl rejects the certificate"
+python3 - "$c" "$TMP/ide.img" <<'PY' || fail "power cut: certificate or disk wrong"
+import json, subprocess, sys
+c = json.load(open(sys.argv[1]))
+s = c["sanitization"]
+assert c["sanitization"]["result"] == "erased", s["result"]
+i = s["interruptions"]
+assert len(i) == 1 and i[0]["resumed_by"] == "boot image", i
+p = s["passes"][-1]["pattern"]
+size = c["media"]["capacity"]["apparent_bytes"]
+ks = subprocess.run(["openssl", "enc", "-aes-128-ctr", "-K", p["key_hex"], "-iv", p["iv_hex"]],
+                    input=bytes(size), capture_output=True, check=True).stdout
+assert open(sys.argv[2], "rb").read() == ks, "the disk is not the AES-CTR stream of the recorded key/IV"
+print("interruption:", i[0]["phase"], "pass", i[0]["pass"], "checkpoint", i[0]["checkpoint_offset"],
+      "resumed from", i[0]["resumed_offset"])
+PY
+ok "power cut mid-wipe: the next boot resumed from the journal on the stick; certificate lists the interruption; disk = AES-CTR stream"
+
+# --- 4. the technician menu over the serial console -------------------------------------------
 # Entry 2 of the same image starts the menu instead of the unattended run.
 cp "$TMP/a.img" "$TMP/stick.img"
 disks
