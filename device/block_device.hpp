@@ -35,6 +35,10 @@ class BlockDevice {
   /// True when reads and writes bypass the page cache (O_DIRECT).
   virtual bool direct_io() const = 0;
   virtual std::string describe() const = 0;
+  /// Whether the device is still there, asked after an I/O error: a hot-removed disk makes
+  /// writes fail with ENOSPC or EIO rather than ENODEV (its capacity drops to 0), and each of
+  /// those must not be taken for a bad sector. ENODEV error when it is gone.
+  virtual Result<void> check_present() const { return {}; }
 };
 
 enum class OpenMode { read_only, read_write };

@@ -4,6 +4,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -83,6 +84,22 @@ class LinuxBlockDevice final : public BlockDevice {
   const DeviceGeometry& geometry() const override { return geometry_; }
   bool direct_io() const override { return direct_.valid(); }
   std::string describe() const override { return path_; }
+
+  Result<void> check_present() const override {
+    if (!is_block_) return {};
+    struct stat st {};
+    if (::fstat(buffered_.get(), &st) != 0) return sys_error("fstat " + path_, errno);
+    std::string node = fmt::format("/sys/dev/block/{}:{}", major(st.st_rdev), minor(st.st_rdev));
+    if (::access(node.c_str(), F_OK) != 0)
+      return make_error(ErrorKind::sys, fmt::format("{} was removed ({} is gone)", path_, node), ENODEV);
+    std::uint64_t now = 0;
+    if (::ioctl(buffered_.get(), BLKGETSIZE64, &now) == 0 && now < geometry_.size_bytes)
+      return make_error(ErrorKind::sys,
+                        fmt::format("{} was removed or shrank: {} bytes now, {} when opened", path_, now,
+                                    geometry_.size_bytes),
+                        ENODEV);
+    return {};
+  }
 
  private:
   // O_DIRECT needs offset, length and buffer aligned to the logical sector; anything else (the

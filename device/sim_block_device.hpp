@@ -40,9 +40,9 @@ class SimBlockDevice final : public BlockDevice {
   const DeviceGeometry& geometry() const override { return geometry_; }
   bool direct_io() const override { return true; }
   std::string describe() const override { return "sim"; }
+  Result<void> check_present() const override;  ///< ENODEV once vanish_after_bytes_written passed
 
  private:
-  Result<void> check_present() const;
   Result<void> check_range(std::uint64_t offset, std::size_t len, const char* op) const;
 
   DeviceGeometry geometry_;

@@ -186,7 +186,9 @@ void decide_outcome(WipeRecord& rec) {
       exceptions = true;
       ex.push_back(fmt::format("verify: {} error on LBA {}+{}: {}", e.op, e.lba_first, e.lba_count, e.message));
     }
-    if (v.signature_scan.performed && !v.signature_scan.clean) {
+    // A signature found means not erased; a scan that could not finish (an unreadable sector
+    // where libblkid looks) is an exception, said below, not a finding.
+    if (v.signature_scan.performed && !v.signature_scan.hits.empty()) {
       not_erased = true;
       for (const auto& h : v.signature_scan.hits)
         ex.push_back(fmt::format("signature still present: {} ({}) at byte {}", h.type, h.usage, h.offset));

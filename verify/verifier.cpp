@@ -110,6 +110,11 @@ VerifyReport verify_device(device::BlockDevice& dev, const PassPattern& expected
       auto data = buffers[*b].span().first(job.length);
       if (auto r = dev.read_at(job.offset, data); !r) {
         c.device_gone = device::is_device_gone(r.error());
+        if (!c.device_gone)  // a removed disk answers EIO too: not a bad sector
+          if (auto present = dev.check_present(); !present) {
+            r = tl::unexpected(present.error());
+            c.device_gone = true;
+          }
         // Narrow down to the unreadable sectors; the readable rest is still checked.
         for (std::uint64_t pos = 0; pos < job.length && !c.device_gone; pos += ss) {
           std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(ss, job.length - pos));

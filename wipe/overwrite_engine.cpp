@@ -131,6 +131,9 @@ PassRecord run_pass(device::BlockDevice& dev, const PassPattern& pattern, int in
     }
     auto data = buffers[c->buffer].span().first(c->length);
     auto r = dev.write_at(c->offset, data);
+    // A removed disk fails writes with ENOSPC or EIO too: ask before blaming sectors.
+    if (!r && !device::is_device_gone(r.error()))
+      if (auto present = dev.check_present(); !present) r = tl::unexpected(present.error());
     if (!r && device::is_device_gone(r.error())) {
       rec.errors.push_back({"write", c->offset / sector, (size - c->offset + sector - 1) / sector,
                             r.error().sys_errno, r.error().context});
@@ -182,8 +185,10 @@ PassRecord run_pass(device::BlockDevice& dev, const PassPattern& pattern, int in
     if (auto r = dev.flush(); r) {
       rec.synced = true;
     } else {
-      rec.errors.push_back({"sync", 0, size / sector, r.error().sys_errno, r.error().context});
-      if (device::is_device_gone(r.error())) rec.status = RunStatus::aborted;
+      Error e = r.error();
+      if (auto present = dev.check_present(); !present) e = present.error();
+      rec.errors.push_back({"sync", 0, size / sector, e.sys_errno, e.context});
+      if (device::is_device_gone(e)) rec.status = RunStatus::aborted;
     }
   }
   meter.update(rec.bytes_written - bytes_before + from.offset, true);

@@ -77,6 +77,60 @@ TEST_CASE("a device that vanishes aborts the pass and skips the rest", "[engine]
   CHECK(recs[2].status == RunStatus::skipped);
 }
 
+namespace {
+
+/// A hot-removed disk as Linux shows it: writes fail with ENOSPC (its capacity dropped to 0),
+/// not ENODEV; only the presence check tells the two apart.
+class RemovedDisk : public device::BlockDevice {
+ public:
+  explicit RemovedDisk(std::uint64_t gone_at) : inner_(2 * 1024 * 1024), gone_at_(gone_at) {}
+  Result<void> read_at(std::uint64_t o, std::span<std::byte> out) override { return inner_.read_at(o, out); }
+  Result<void> write_at(std::uint64_t o, std::span<const std::byte> in) override {
+    ++writes;
+    if (o + in.size() > gone_at_) return sys_error("write", ENOSPC);
+    return inner_.write_at(o, in);
+  }
+  Result<void> flush() override { return inner_.flush(); }
+  Result<void> drop_caches() override { return {}; }
+  const device::DeviceGeometry& geometry() const override { return inner_.geometry(); }
+  bool direct_io() const override { return true; }
+  std::string describe() const override { return "removed"; }
+  Result<void> check_present() const override {
+    if (!removed) return {};
+    return make_error(ErrorKind::sys, "the disk was removed", ENODEV);
+  }
+  bool removed = true;
+  int writes = 0;
+
+ private:
+  device::SimBlockDevice inner_;
+  std::uint64_t gone_at_;
+};
+
+}  // namespace
+
+TEST_CASE("a removed disk is not taken for bad sectors", "[engine]") {
+  CancelToken cancel;
+  SECTION("gone: the pass is aborted at once, no sector is blamed") {
+    RemovedDisk dev(512 * 1024);
+    PassRecord r = run_pass(dev, random_pattern(), 1, 1, small_blocks(), {}, cancel);
+    CHECK(r.status == RunStatus::aborted);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].message == "the disk was removed");
+    CHECK(r.errors[0].lba_first == 1024);
+    CHECK(dev.writes == 9);  // 8 good blocks, then the failed one; no per-sector retries
+  }
+  SECTION("still there: the same errors are narrowed to sectors") {
+    RemovedDisk dev(2 * 1024 * 1024 - 512);
+    dev.removed = false;
+    PassRecord r = run_pass(dev, random_pattern(), 1, 1, small_blocks(), {}, cancel);
+    CHECK(r.status == RunStatus::complete);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].lba_first == 4095);
+    CHECK(r.errors[0].lba_count == 1);
+  }
+}
+
 TEST_CASE("a failing fdatasync is reported, not hidden", "[engine]") {
   device::SimBlockDevice dev(256 * 1024);
   dev.fail_flush();

@@ -132,7 +132,7 @@ powercut_boot() {  # LOG [KILL_AFTER_SECONDS]
     while ! grep -a -q "UNATTENDED:" "$1" 2>/dev/null && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
     grep -a -q "UNATTENDED:" "$1" || { kill $qpid; fail "power cut: the unattended run never started"; }
     sleep "$2"
-    kill -KILL $qpid
+    pkill -KILL -P $qpid qemu-system  # the power cut: QEMU itself (the child of timeout) dies at once
     wait $qpid 2>/dev/null || true
   else
     wait $qpid || fail "power cut: the second boot failed or timed out"

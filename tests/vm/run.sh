@@ -1,6 +1,6 @@
 #!/bin/sh
-# QEMU guest test: Debian's own kernel (downloaded with apt-get download, unpacked, not
-# installed) boots a busybox initramfs holding the wipeproof binary, under TCG, with an emulated
+# QEMU guest test: Debian's own kernel boots a busybox initramfs holding the wipeproof binary
+# (tests/vm/common.sh), under TCG, with an emulated
 # NVMe disk and a PIIX IDE disk filled with 0xA5. In the guest (tests/vm/guest.sh): devices see
 # both serials, ATA identity and HPA detection work over SG_IO, `wipe --level purge` on NVMe uses
 # Format NVM (QEMU has no Sanitize: the planner must fall back and say so), and the IDE disk
@@ -14,37 +14,9 @@ TMP=$(mktemp -d /tmp/wipeproof-vm.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$TMP/console.log" ] && tail -40 "$TMP/console.log" >&2; exit 1; }
 
-# --- the kernel: Debian's current linux-image-amd64, cached (bootimage/fetch_kernel.sh) ------
-KVER=$("$HERE/../../bootimage/fetch_kernel.sh" "$CACHE") || fail "cannot fetch Debian's kernel"
-KPKG=linux-image-$KVER
-KDIR="$CACHE/$KVER/lib/modules/$KVER/kernel"
-
-# --- the initramfs ----------------------------------------------------------------------------
-R="$TMP/root"
-mkdir -p "$R/bin" "$R/sbin" "$R/usr/bin" "$R/lib/modules" "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/etc"
-cp /bin/busybox "$R/bin/busybox"
-for a in $("$R/bin/busybox" --list); do [ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"; done
-cp "$WP" "$R/usr/bin/wipeproof.full"
-strip -o "$R/usr/bin/wipeproof" "$R/usr/bin/wipeproof.full" && rm "$R/usr/bin/wipeproof.full"
-for lib in $(ldd "$WP" | grep -o '/[^ ]*'); do
-  mkdir -p "$R$(dirname "$lib")"
-  cp -L "$lib" "$R$lib"
-done
-MODS="crypto/crct10dif_common crypto/crct10dif_generic lib/crc-t10dif lib/crc64 crypto/crc64_rocksoft_generic
-lib/crc64-rocksoft block/t10-pi drivers/nvme/host/nvme-core drivers/nvme/host/nvme drivers/scsi/scsi_common
-drivers/scsi/scsi_mod drivers/scsi/sd_mod drivers/scsi/sg drivers/ata/libata drivers/ata/ata_piix"
-for m in $MODS; do
-  f=$(ls "$KDIR/$m".ko* 2>/dev/null | head -1)
-  [ -n "$f" ] || fail "module $m not in $KPKG"
-  case "$f" in
-    *.xz) xz -dc "$f" >"$R/lib/modules/$(basename "$m").ko" ;;
-    *) cp "$f" "$R/lib/modules/$(basename "$m").ko" ;;
-  esac
-  echo "$(basename "$m")" >>"$R/lib/modules/order"
-done
-cp "$HERE/guest.sh" "$R/init"
-chmod +x "$R/init"
-(cd "$R" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$TMP/initrd.gz"
+. "$HERE/common.sh"
+build_initrd "$HERE/guest.sh" "$TMP/initrd.gz" drivers/nvme/host/nvme-core drivers/nvme/host/nvme drivers/ata/libata \
+  drivers/ata/ata_piix
 
 # --- disks: 16 MiB each, filled with 0xA5 so "nothing happened" is visible -------------------
 head -c 16777216 /dev/zero | tr '\0' '\245' >"$TMP/nvme.img"
@@ -52,7 +24,7 @@ cp "$TMP/nvme.img" "$TMP/ide.img"
 
 timeout 420 qemu-system-x86_64 -accel tcg -m 768 -smp 1 -display none -monitor none -no-reboot \
   -serial "file:$TMP/console.log" -serial "file:$TMP/results.log" \
-  -kernel "$CACHE/$KVER/boot/vmlinuz-$KVER" -initrd "$TMP/initrd.gz" \
+  -kernel "$KERNEL" -initrd "$TMP/initrd.gz" \
   -append "console=ttyS0 quiet panic=-1" \
   -drive "file=$TMP/nvme.img,if=none,id=n0,format=raw,discard=unmap" -device nvme,serial=NVME0001,drive=n0 \
   -drive "file=$TMP/ide.img,if=none,id=i0,format=raw" -device ide-hd,drive=i0,bus=ide.0,serial=IDE0001 \
