@@ -163,8 +163,6 @@ json record_to_json(const WipeRecord& r) {
           {"interruptions", interruptions}};
 }
 
-namespace {
-
 Result<PassPattern> pattern_from_json(const json& j) {
   PassPattern p;
   std::string kind = j.value("kind", "");
@@ -195,7 +193,6 @@ Result<PassPattern> pattern_from_json(const json& j) {
   return make_error(ErrorKind::usage, "record: unknown pattern kind '" + kind + "'");
 }
 
-}  // namespace
 
 namespace {
 

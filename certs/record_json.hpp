@@ -16,6 +16,8 @@ nlohmann::json verify_report_to_json(const VerifyReport& report);
 nlohmann::json pattern_to_json(const PassPattern& pattern);
 nlohmann::json pass_record_to_json(const PassRecord& pass);
 nlohmann::json interruption_to_json(const Interruption& interruption);
+/// A pass pattern as pattern_to_json writes it ("changed", which has no content, is refused).
+Result<PassPattern> pattern_from_json(const nlohmann::json& json);
 
 /// Strict inverses of the serializers above, for the journal (job/journal.hpp), which keeps a
 /// record's header and its passes so far and rebuilds them on resume. Every field is required

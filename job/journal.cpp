@@ -82,12 +82,7 @@ JournalStart start_from_json(const json& j) {
   JournalStart s;
   s.header = must(certs::full_record_from_json(j.at("record")));
   s.backing_file = j.at("backing_file").get<std::string>();
-  for (const auto& p : j.at("passes")) {
-    // A pass pattern is a pass record's pattern: reuse that parser through a minimal record.
-    json holder = {{"index", 1}, {"pattern", p}, {"status", "skipped"}, {"started", ""}, {"finished", ""},
-                   {"bytes_written", 0}, {"throughput_bytes_per_s", 0}, {"synced", false}, {"errors", json::array()}};
-    s.passes.push_back(must(certs::pass_record_from_json(holder)).pattern);
-  }
+  for (const auto& p : j.at("passes")) s.passes.push_back(must(certs::pattern_from_json(p)));
   if (s.passes.empty()) throw std::invalid_argument("no passes");
   const json& v = j.at("verify");
   std::string mode = v.at("mode").get<std::string>();

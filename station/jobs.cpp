@@ -67,7 +67,8 @@ Result<std::unique_ptr<ChildProcess>> JobManager::spawn(const std::string& id, s
 void JobManager::resume_interrupted() {
   for (auto& [id, j] : jobs_) {
     const json& s = j.state;
-    if (s.value("status", "") != "interrupted" || s.contains("abort_requested_by") || s.value("resume_tried", false))
+    if (s.value("status", "") != "interrupted" || s.contains("abort_requested_by") || s.contains("restarted_as") ||
+        s.value("resume_tried", false))
       continue;
     std::vector<std::string> argv{config_.wipeproof, "resume",  j.request.device, "--json",      "--confirm",
                                   j.request.confirm, "--operator", j.request.operator_name, "--out", config_.out_dir,
