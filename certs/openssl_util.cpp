@@ -5,10 +5,9 @@
 #include <openssl/sha.h>
 
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 
 #include "core/hex.hpp"
+#include "core/sys.hpp"
 
 namespace wipeproof::certs {
 
@@ -30,9 +29,8 @@ tl::unexpected<Error> crypto_error(const std::string& what) {
 }
 
 Result<std::vector<unsigned char>> read_binary_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return sys_error("cannot read " + path, errno ? errno : ENOENT);
-  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), {});
+  WP_ASSIGN_OR_RETURN(std::string bytes, read_file_bytes(path));
+  return std::vector<unsigned char>(bytes.begin(), bytes.end());
 }
 
 std::string bio_contents(BIO* bio) {

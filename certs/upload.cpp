@@ -96,7 +96,7 @@ Result<std::vector<UploadResult>> upload_certificates(const UploadTarget& t, con
     r.json_path = path;
     std::string stem = path.substr(0, path.size() - 5);
     auto cert = read_text_file(path);
-    auto p7s = read_text_file(stem + ".p7s");
+    auto p7s = read_file_bytes(stem + ".p7s");
     if (!cert || !p7s) {
       r.reason = "missing " + std::string(!cert ? path : stem + ".p7s");
       results.push_back(std::move(r));
@@ -105,7 +105,7 @@ Result<std::vector<UploadResult>> upload_certificates(const UploadTarget& t, con
     auto doc = nlohmann::json::parse(*cert, nullptr, false);
     r.record_id = doc.is_object() ? doc.value("record_id", "") : "";
     nlohmann::json body = {{"certificate", *cert}, {"p7s_base64", base64_encode(*p7s)}};
-    if (auto pdf = read_text_file(stem + ".pdf"); pdf) body["pdf_base64"] = base64_encode(*pdf);
+    if (auto pdf = read_file_bytes(stem + ".pdf"); pdf) body["pdf_base64"] = base64_encode(*pdf);
     auto res = cli.Post((u.base + "/api/v1/certificates").c_str(), body.dump(), "application/json");
     if (!res) {
       std::string why = httplib::to_string(res.error());

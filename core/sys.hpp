@@ -12,8 +12,12 @@ namespace wipeproof {
 /// Fills `out` from the kernel CSPRNG (getrandom(2)); blocks until the pool is initialised.
 Result<void> random_bytes(std::span<std::byte> out);
 
-/// The whole content of a small text file (sysfs, procfs); trailing newline removed.
+/// The whole content of a small text file (sysfs, procfs); trailing newlines and spaces removed.
+/// Never for binary files (a DER signature or PDF can end in 0x0A or 0x20): read_file_bytes.
 Result<std::string> read_text_file(const std::string& path);
+
+/// The whole content of a file, byte for byte.
+Result<std::string> read_file_bytes(const std::string& path);
 
 /// Writes `content` to `path` atomically: a temporary file in the same directory, created with
 /// `mode` (0600 for secrets: never readable by others, not even briefly), fsync, rename.

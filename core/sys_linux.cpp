@@ -33,12 +33,16 @@ Result<void> random_bytes(std::span<std::byte> out) {
   return {};
 }
 
-Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path);
+Result<std::string> read_file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) return sys_error("open " + path, errno ? errno : ENOENT);
   std::ostringstream ss;
   ss << in.rdbuf();
-  std::string s = ss.str();
+  return ss.str();
+}
+
+Result<std::string> read_text_file(const std::string& path) {
+  WP_ASSIGN_OR_RETURN(std::string s, read_file_bytes(path));
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
 }

@@ -272,11 +272,11 @@ void JobManager::finish(Job& j, int exit_code) {
   if (j.state.contains("certificate_path")) {
     std::string path = j.state["certificate_path"];
     auto text = read_text_file(path);
-    auto p7s = read_text_file(path.substr(0, path.size() - 5) + ".p7s");
+    auto p7s = read_file_bytes(path.substr(0, path.size() - 5) + ".p7s");
     if (text && p7s) {
       CertificateRow row = row_from_certificate(*text);
       row.p7s = *p7s;
-      if (auto pdf = read_text_file(path.substr(0, path.size() - 5) + ".pdf"); pdf) row.pdf = *pdf;
+      if (auto pdf = read_file_bytes(path.substr(0, path.size() - 5) + ".pdf"); pdf) row.pdf = *pdf;
       row.source = "station";
       auto ins = registry_.insert_certificate(row);
       j.state["registered"] = ins.has_value();

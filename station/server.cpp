@@ -282,7 +282,7 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     std::string tmp = (fs::path(o.data_dir) / ("manifest-" + std::string(req.matches[1]) + ".pdf")).string();
     auto r = render_batch_manifest(reg, req.matches[1], tmp);
     if (!r) return reply(res, r.error().kind == ErrorKind::usage ? 404 : 500, {{"reason", r.error().context}});
-    auto pdf = read_text_file(tmp);
+    auto pdf = read_file_bytes(tmp);
     std::error_code ec;
     fs::remove(tmp, ec);
     if (!pdf) return reply(res, 500, {{"reason", pdf.error().context}});

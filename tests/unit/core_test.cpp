@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -7,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/hex.hpp"
 #include "core/sha256.hpp"
+#include "core/sys.hpp"
 
 using namespace wipeproof;
 
@@ -60,4 +62,19 @@ TEST_CASE("wipe events: the three kinds parse, anything else is ignored, wrong t
   REQUIRE(odd);
   CHECK(odd->bytes_done == 0);
   CHECK(odd->phase.empty());
+}
+
+TEST_CASE("binary files are read byte for byte; only text files lose trailing newlines", "[core]") {
+  // A DER signature can end in 0x0A or 0x20: stripping it made one certificate in ~100 fail.
+  std::string path = (std::filesystem::temp_directory_path() / "wipeproof-core-bytes.bin").string();
+  const std::string bytes("\x30\x82\x00\x0a \n", 6);
+  REQUIRE(write_file_atomic(path, bytes));
+  auto exact = read_file_bytes(path);
+  REQUIRE(exact);
+  CHECK(*exact == bytes);
+  auto text = read_text_file(path);
+  REQUIRE(text);
+  CHECK(*text == bytes.substr(0, 3));  // 0x0A, space and newline all stripped
+  std::filesystem::remove(path);
+  CHECK_FALSE(read_file_bytes(path));
 }
