@@ -45,8 +45,16 @@ Result<StationConfig> load_station_config(const std::string& path) {
   c.ca = t["ca"].value_or(std::string{});
   c.registry = t["registry"].value_or(std::string{});
   if (auto tls = t["tls"].value<bool>()) c.tls = *tls;
-  c.poll_ms = static_cast<int>(t["poll_ms"].value_or(std::int64_t{500}));
-  if (c.poll_ms < 100 || c.poll_ms > 10000) return make_error(ErrorKind::usage, path + ": poll_ms must be 100-10000");
+  // An integer node only: toml++ converts a float to an integer by a cast that overflows (UB)
+  // for a huge value (found by fuzz_config); the range is checked before narrowing to int.
+  std::int64_t poll = 500;
+  if (auto node = t["poll_ms"]; node) {
+    const auto* integer = node.as_integer();
+    if (!integer) return make_error(ErrorKind::usage, path + ": poll_ms must be an integer (milliseconds)");
+    poll = integer->get();
+  }
+  if (poll < 100 || poll > 10000) return make_error(ErrorKind::usage, path + ": poll_ms must be 100-10000");
+  c.poll_ms = static_cast<int>(poll);
   std::set<std::string> names;
   if (auto* bays = t["bay"].as_array()) {
     for (const auto& node : *bays) {

@@ -121,6 +121,8 @@ operator = "Hanako Sato"
       {"[[bay]]\nname = \"x\"\ndevice = \"loop*\"", "must be a /dev path"},
       {"[[bay]]\nname = \"x\"\ndevice = \"/dev/a\"\n[[bay]]\nname = \"x\"\ndevice = \"/dev/b\"", "named twice"},
       {"poll_ms = 5", "poll_ms must be"},
+      {"poll_ms = 4294967796", "poll_ms must be 100-10000"},  // 2^32 + 500: not wrapped to 500
+      {"poll_ms = 1.1e114", "poll_ms must be an integer"},    // fuzz_config: a float cast overflowed
       {"[[bay]\n", "station.toml:1"},
   };
   for (const auto& b : bad) {
