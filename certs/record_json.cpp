@@ -300,6 +300,13 @@ PassRecord pass_from(const json& j) {
   return p;
 }
 
+Interruption interruption_from(const json& i) {
+  return {i.at("last_checkpoint").get<std::string>(), i.at("phase").get<std::string>(),
+          i.at("pass").get<int>(),                     i.at("checkpoint_offset").get<std::uint64_t>(),
+          i.at("resumed_offset").get<std::uint64_t>(), i.at("resumed_at").get<std::string>(),
+          i.at("resumed_by").get<std::string>(),       i.at("host").get<std::string>()};
+}
+
 VerifyReport verify_progress_from(const json& j) {
   VerifyReport v;
   v.mode = verify_mode_from(j.at("mode").get<std::string>());
@@ -329,6 +336,10 @@ Result<T> parse_or_usage(const char* what, F&& f) {
 
 Result<PassRecord> pass_record_from_json(const json& j) {
   return parse_or_usage<PassRecord>("pass record", [&] { return pass_from(j); });
+}
+
+Result<Interruption> interruption_from_json(const json& j) {
+  return parse_or_usage<Interruption>("interruption", [&] { return interruption_from(j); });
 }
 
 Result<VerifyReport> verify_progress_from_json(const json& j) {
@@ -381,10 +392,7 @@ Result<WipeRecord> full_record_from_json(const json& j) {
     r.exceptions = j.at("exceptions").get<std::vector<std::string>>();
     if (j.contains("interruptions"))
       for (const auto& i : j.at("interruptions"))
-        r.interruptions.push_back({i.at("last_checkpoint").get<std::string>(), i.at("phase").get<std::string>(),
-                                   i.at("pass").get<int>(), i.at("checkpoint_offset").get<std::uint64_t>(),
-                                   i.at("resumed_offset").get<std::uint64_t>(), i.at("resumed_at").get<std::string>(),
-                                   i.at("resumed_by").get<std::string>(), i.at("host").get<std::string>()});
+        r.interruptions.push_back(interruption_from(i));
     return r;
   });
 }

@@ -26,6 +26,7 @@ Result<PassRecord> pass_record_from_json(const nlohmann::json& json);
 /// The counters and lists of a verification in progress (not the plan or the conclusions,
 /// which verify_device recomputes).
 Result<VerifyReport> verify_progress_from_json(const nlohmann::json& json);
+Result<Interruption> interruption_from_json(const nlohmann::json& json);
 Result<WipeRecord> full_record_from_json(const nlohmann::json& json);
 
 /// Parses the fields `verify` needs back out of a record: the last pass's pattern, the sample

@@ -63,6 +63,20 @@ Result<std::string> record_wipe_in_custody(station::Registry& reg, const WipeRec
   return station::record_wipe_outcome(reg, w, by);
 }
 
+Result<std::unique_ptr<station::Registry>> open_wipe_custody(const std::string& registry) {
+  if (registry.empty()) return std::unique_ptr<station::Registry>{};
+  return open_custody_registry(registry);
+}
+
+void report_wipe_custody(station::Registry* reg, const WipeRecord& rec, bool certified, const std::string& by,
+                         bool as_json) {
+  if (reg == nullptr) return;
+  auto id = record_wipe_in_custody(*reg, rec, certified, by);
+  if (!id) fmt::print(stderr, "warning: custody: {}\n", id.error().context);
+  else if (!id->empty() && !as_json)
+    fmt::print("custody: {} ({})\n", *id, rec.outcome == Outcome::erased ? "wiped" : "wipe failed: queued for destruction");
+}
+
 namespace {
 
 struct CustodyCli {

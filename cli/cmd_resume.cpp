@@ -60,12 +60,8 @@ int run_resume(const ResumeOptions& o) {
 
   auto signing = prepare_signing(o.sign, o.out_dir);
   if (!signing) return fail(signing.error());
-  std::unique_ptr<station::Registry> custody;
-  if (!o.registry.empty()) {
-    auto r = open_custody_registry(o.registry);
-    if (!r) return fail(r.error());
-    custody = std::move(*r);
-  }
+  auto custody = open_wipe_custody(o.registry);
+  if (!custody) return fail(custody.error());
   auto auth = device::authorize_wipe(target, o.confirm);
   if (!auth) return fail(auth.error());
   auto dev = session->open_for_wipe(*auth);
@@ -93,11 +89,8 @@ int run_resume(const ResumeOptions& o) {
   finish_progress_view(o.json);
   if (auto saved = session->finish(); !saved) rec.exceptions.push_back("simulated media not saved: " + saved.error().context);
   int code = finish_job(rec, *signing, o.out_dir, o.json, &*writer,
-                        fmt::format("wipeproof resume {} --out {}", o.target, o.out_dir));
-  if (custody) {
-    auto id = record_wipe_in_custody(*custody, rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name);
-    if (!id) fmt::print(stderr, "warning: custody: {}\n", id.error().context);
-  }
+                        resume_command(o.target, o.out_dir));
+  report_wipe_custody(custody->get(), rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name, o.json);
   return code;
 }
 
@@ -153,7 +146,7 @@ int run_jobs(const std::string& out_dir, bool all, bool as_json) {
                  d.serial.empty() ? d.model : d.serial, human_bytes(d.size_bytes), j->start.header.method.name,
                  job_progress(*j), j->last_activity,
                  j->interruptions.empty() ? "" : fmt::format(", resumed {} time(s)", j->interruptions.size()));
-      if (!j->finished && !j->busy) fmt::print("    resume: wipeproof resume {} --out {}\n", d.path, out_dir);
+      if (!j->finished && !j->busy) fmt::print("    resume: {}\n", resume_command(d.path, out_dir));
     }
     for (const auto& p : listing.problems) fmt::print(stderr, "warning: {}\n", p);
   }

@@ -63,9 +63,6 @@ Result<WipeRecord> journaled_overwrite(device::BlockDevice& dev, const device::T
                           std::chrono::milliseconds(o.checkpoint_ms));
 }
 
-std::string resume_hint(const WipeOptions& o) {
-  return fmt::format("wipeproof resume {} --out {}", o.target, o.out_dir);
-}
 
 Result<wipe::Level> level_of(const std::string& s) {
   if (s == "purge") return wipe::Level::purge;
@@ -202,12 +199,8 @@ int run_wipe(const WipeOptions& o) {
   // Site facts and signing keys are checked before anything is written.
   auto signing = prepare_signing(o.sign, o.out_dir);
   if (!signing) return fail(signing.error());
-  std::unique_ptr<station::Registry> custody;
-  if (!o.registry.empty()) {
-    auto r = open_custody_registry(o.registry);
-    if (!r) return fail(r.error());
-    custody = std::move(*r);
-  }
+  auto custody = open_wipe_custody(o.registry);
+  if (!custody) return fail(custody.error());
 
   std::optional<std::string> confirm = o.confirm;
   if (!confirm && (target->is_block || target->simulated) && !o.json) confirm = prompt_confirmation(*target);
@@ -231,14 +224,8 @@ int run_wipe(const WipeOptions& o) {
   WipeRecord& rec = *run;
   // A simulated drive's media goes back to its backing file before the record names the result.
   if (auto saved = session->finish(); !saved) rec.exceptions.push_back("simulated media not saved: " + saved.error().context);
-  int code = finish_job(rec, *signing, o.out_dir, o.json, journal ? &*journal : nullptr, resume_hint(o));
-  if (custody) {
-    auto id = record_wipe_in_custody(*custody, rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name);
-    if (!id) fmt::print(stderr, "warning: custody: {}\n", id.error().context);
-    else if (!id->empty() && !o.json)
-      fmt::print("custody: {} ({})\n", *id,
-                 rec.outcome == Outcome::erased ? "wiped" : "wipe failed: queued for destruction");
-  }
+  int code = finish_job(rec, *signing, o.out_dir, o.json, journal ? &*journal : nullptr, resume_command(o.target, o.out_dir));
+  report_wipe_custody(custody->get(), rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name, o.json);
   return code;
 }
 

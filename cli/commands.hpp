@@ -46,6 +46,8 @@ struct SigningContext;
 /// to the journal as finished.
 int finish_job(const WipeRecord& record, const std::optional<SigningContext>& signing, const std::string& out_dir,
                bool json, job::JournalWriter* journal = nullptr, const std::string& resume_hint = "");
+/// The command line that continues an interrupted job on `target` (the resume hint).
+std::string resume_command(const std::string& target, const std::string& out_dir);
 
 void register_wipe(CLI::App& app, int& exit_code);
 void register_resume(CLI::App& app, int& exit_code);

@@ -27,4 +27,12 @@ Result<ReadIdentity> read_identity(const std::string& device);
 Result<std::string> record_wipe_in_custody(station::Registry& registry, const WipeRecord& record, bool certified,
                                            const std::string& by);
 
+/// `wipe --registry` / `resume --registry`: opened only when the option was given (a wipe records
+/// custody only when asked: no $WIPEPROOF_REGISTRY fallback); nullptr otherwise.
+Result<std::unique_ptr<station::Registry>> open_wipe_custody(const std::string& registry);
+/// After finish_job: records the wipe with record_wipe_in_custody and says what it recorded (text
+/// output), or warns on stderr. Nothing without a registry.
+void report_wipe_custody(station::Registry* registry, const WipeRecord& record, bool certified, const std::string& by,
+                         bool json);
+
 }  // namespace wipeproof::cli

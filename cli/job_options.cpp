@@ -114,6 +114,10 @@ Result<std::string> save_record(const WipeRecord& record, const std::string& dir
 
 namespace wipeproof::cli {
 
+std::string resume_command(const std::string& target, const std::string& out_dir) {
+  return fmt::format("wipeproof resume {} --out {}", target, out_dir);
+}
+
 int finish_job(const WipeRecord& rec, const std::optional<SigningContext>& signing, const std::string& out_dir,
                bool as_json, job::JournalWriter* journal, const std::string& resume_hint) {
   nlohmann::json done = {{"event", "done"},

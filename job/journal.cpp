@@ -128,16 +128,11 @@ void apply_line(JournalState& st, const json& j, bool first) {
     st.completed.push_back(std::move(p));
     st.checkpoints.clear();
   } else if (type == "resumed") {
-    const json& i = j.at("interruption");
-    st.interruptions.push_back({i.at("last_checkpoint").get<std::string>(), i.at("phase").get<std::string>(),
-                                i.at("pass").get<int>(), i.at("checkpoint_offset").get<std::uint64_t>(),
-                                i.at("resumed_offset").get<std::uint64_t>(), i.at("resumed_at").get<std::string>(),
-                                i.at("resumed_by").get<std::string>(), i.at("host").get<std::string>()});
+    const Interruption& in = st.interruptions.emplace_back(must(certs::interruption_from_json(j.at("interruption"))));
     // Work restarts from the resume point; checkpoints after it supersede the earlier ones.
-    std::string phase = i.at("phase").get<std::string>();
-    std::uint64_t from = i.at("resumed_offset").get<std::uint64_t>();
-    if (phase == "pass")
-      std::erase_if(st.checkpoints, [&](const JournalCheckpoint& c) { return c.phase == "pass" && c.offset > from; });
+    if (in.phase == "pass")
+      std::erase_if(st.checkpoints,
+                    [&](const JournalCheckpoint& c) { return c.phase == "pass" && c.offset > in.resumed_offset; });
   } else if (type == "finished") {
     st.finished = true;
     st.outcome = j.at("outcome").get<std::string>();
