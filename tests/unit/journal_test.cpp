@@ -86,6 +86,20 @@ bool holds_last_pass(device::SimBlockDevice& dev, const PassPattern& last) {
 
 constexpr auto kEveryBlock = std::chrono::milliseconds(0);
 
+/// Runs `j` journaled (a checkpoint after every block) until the device stops it after
+/// `write_limit` writes or `read_limit` reads; returns the journal's path.
+std::string run_until_stopped(const TempDir& dir, device::SimBlockDevice& sim, const Job& j, std::size_t write_limit,
+                              std::size_t read_limit = 0) {
+  CancelToken cancel;
+  StoppingDevice dev(sim, cancel, write_limit);
+  dev.read_limit = read_limit;
+  auto writer = job::JournalWriter::create(dir.path.string(), j.start);
+  REQUIRE(writer);
+  WipeRecord first = job::execute_job(dev, j.start.header, j.spec, j.plan, {}, cancel, &*writer, nullptr, kEveryBlock);
+  REQUIRE(first.outcome == Outcome::interrupted);
+  return writer->path();
+}
+
 }  // namespace
 
 TEST_CASE("a job stopped mid-pass resumes from its journal and leaves what an uninterrupted one would",
@@ -128,16 +142,7 @@ TEST_CASE("resume continues the counter of a random pass and carries the pass re
   TempDir dir;
   device::SimBlockDevice sim(4 * 1024 * 1024);
   Job j = make_job(sim, "dod3");
-  std::string path;
-  {
-    CancelToken cancel;
-    StoppingDevice dev(sim, cancel, 64 * 2 + 30);  // in the random pass (3), about half-way
-    auto writer = job::JournalWriter::create(dir.path.string(), j.start);
-    REQUIRE(writer);
-    path = writer->path();
-    WipeRecord first = job::execute_job(dev, j.start.header, j.spec, j.plan, {}, cancel, &*writer, nullptr, kEveryBlock);
-    REQUIRE(first.outcome == Outcome::interrupted);
-  }
+  std::string path = run_until_stopped(dir, sim, j, 64 * 2 + 30);  // in the random pass (3), about half-way
   auto state = job::read_journal(path);
   REQUIRE(state);
   auto point = job::resume_point(*state);
@@ -168,17 +173,7 @@ TEST_CASE("verification stopped part-way resumes its reads and counters", "[jour
   TempDir dir;
   device::SimBlockDevice sim(4 * 1024 * 1024);
   Job j = make_job(sim, "random");
-  std::string path;
-  {
-    CancelToken cancel;
-    StoppingDevice dev(sim, cancel, SIZE_MAX);
-    dev.read_limit = 20;
-    auto writer = job::JournalWriter::create(dir.path.string(), j.start);
-    REQUIRE(writer);
-    path = writer->path();
-    WipeRecord first = job::execute_job(dev, j.start.header, j.spec, j.plan, {}, cancel, &*writer, nullptr, kEveryBlock);
-    REQUIRE(first.outcome == Outcome::interrupted);
-  }
+  std::string path = run_until_stopped(dir, sim, j, SIZE_MAX, 20);  // 20 reads into the verification
   auto state = job::read_journal(path);
   REQUIRE(state);
   auto point = job::resume_point(*state);

@@ -7,7 +7,8 @@ KPKG=linux-image-$KVER
 KDIR="$CACHE/$KVER/lib/modules/$KVER/kernel"
 KERNEL="$CACHE/$KVER/boot/vmlinuz-$KVER"
 
-# build_initrd GUEST_SCRIPT OUT.gz [EXTRA_MODULES...]: modules load in the order given.
+# build_initrd GUEST_SCRIPT OUT.gz [EXTRA_MODULES...]: modules load in the order given; the
+# guest script sources /lib/guest_lib.sh (tests/vm/guest_lib.sh).
 build_initrd() {
   guest=$1
   out=$2
@@ -34,6 +35,7 @@ build_initrd() {
     esac
     echo "$(basename "$m")" >>"$R/lib/modules/order"
   done
+  cp "$HERE/guest_lib.sh" "$R/lib/guest_lib.sh"
   cp "$guest" "$R/init"
   chmod +x "$R/init"
   (cd "$R" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$out"

@@ -3,26 +3,8 @@
 # Disks: vda with a bad sector (blkdebug: reads and writes of sector 2048 fail with EIO), vdb with
 # an unwritable sector (writes of 4096 fail, the old data still reads), sda (SCSI) that the host
 # hot-removes mid-wipe, sdb (SCSI) wiped at the same time, which must finish.
-export PATH=/bin:/usr/bin:/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-for m in $(cat /lib/modules/order); do insmod "/lib/modules/$m.ko" 2>/dev/null; done
-OUT=/dev/ttyS1
-stty -F $OUT raw 2>/dev/null
-say() { echo "$*" >$OUT; }
-check() {  # check NAME FILE PATTERN
-  if grep -q -- "$3" "$2"; then say "ok: $1"; else say "FAIL: $1 (no '$3')"; sed 's/^/  | /' "$2" >$OUT; fi
-}
-check_not() {  # check_not NAME FILE PATTERN
-  if grep -q -- "$3" "$2"; then say "FAIL: $1 ('$3' found)"; grep -- "$3" "$2" | head -3 >$OUT; else say "ok: $1"; fi
-}
-i=0
-while { [ ! -b /dev/vda ] || [ ! -b /dev/vdb ] || [ ! -b /dev/sda ] || [ ! -b /dev/sdb ]; } && [ $i -lt 150 ]; do
-  sleep 0.2
-  i=$((i + 1))
-done
+. /lib/guest_lib.sh  # mounts, modules, say/check/check_not
+wait_for_disks 150 /dev/vda /dev/vdb /dev/sda /dev/sdb
 W=/usr/bin/wipeproof
 serial() { $W wipe "$1" --dry-run 2>/dev/null | sed -n 's/.*would need --confirm \([^ ]*\).*/\1/p'; }
 

@@ -1,19 +1,7 @@
 #!/bin/sh
 # PID 1 in the test guest (tests/vm/run.sh). Results go to ttyS1, one line per check.
-export PATH=/bin:/usr/bin:/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-for m in $(cat /lib/modules/order); do insmod "/lib/modules/$m.ko" 2>/dev/null; done
-OUT=/dev/ttyS1
-stty -F $OUT raw 2>/dev/null
-say() { echo "$*" >$OUT; }
-check() {  # check NAME FILE PATTERN
-  if grep -q -- "$3" "$2"; then say "ok: $1"; else say "FAIL: $1 (no '$3')"; sed 's/^/  | /' "$2" >$OUT; fi
-}
-i=0
-while { [ ! -b /dev/nvme0n1 ] || [ ! -b /dev/sda ]; } && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+. /lib/guest_lib.sh  # mounts, modules, say/check
+wait_for_disks 100 /dev/nvme0n1 /dev/sda
 W=/usr/bin/wipeproof
 
 $W devices --json >/tmp/devices.json 2>&1
