@@ -9,7 +9,7 @@ PACKAGES="build-essential cmake pkg-config git libssl-dev libblkid-dev libatasma
   libpango1.0-dev libncurses-dev libcpp-httplib-dev libsqlite3-dev fonts-ipafont-gothic e2fsprogs util-linux mount fdisk openssl python3 python3-jsonschema \
   poppler-utils zbar-tools qemu-system-x86 busybox-static kmod cpio xz-utils binutils \
   grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools dosfstools ovmf expect curl librsvg2-bin chromium \
-  libpqxx-dev postgresql postgresql-client clang libclang-rt-dev"
+  libpqxx-dev postgresql postgresql-client clang libclang-rt-dev procps"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
