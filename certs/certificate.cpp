@@ -38,12 +38,13 @@ json areas_not_addressed(const DeviceIdentity& d) {
 
 json areas_not_addressed(const WipeRecord& r) {
   const DeviceIdentity& d = r.device;
-  // By method name: a firmware sanitize overwrite has method_type "overwrite" but reaches the
-  // whole media; a host overwrite or a verification of someone else's erase does not.
-  const std::string& m = r.choice.method;
-  if (m.empty() || m == "overwrite" || m == "verification-only") {
+  // A firmware sanitize reaches the whole media; a host overwrite or a verification of someone
+  // else's erase reaches the addressable LBAs only.
+  if (!is_firmware_method(r.choice.method)) {
     json a = areas_not_addressed(d);
-    if (!r.choice.hidden_areas.empty() && r.choice.hidden_areas != "not_checked" && !a.empty()) a.erase(a.size() - 1);
+    if (r.choice.hidden_areas != HiddenAreaState::not_checked && !a.empty()) a.erase(a.size() - 1);
+    if (r.choice.hidden_areas == HiddenAreaState::found)
+      a.push_back("host protected area (HPA) / device configuration overlay (DCO): found and left in place");
     return a;
   }
   // A firmware sanitize covers the whole media by definition; what it cannot show is blocks the
@@ -69,15 +70,6 @@ std::int64_t duration_ms(const std::string& start, const std::string& end) {
 }
 
 }  // namespace
-
-std::string sanitization_level(const WipeRecord& r) {
-  if (r.outcome == Outcome::not_erased || r.outcome == Outcome::interrupted) return "none";
-  // The planner's level for what ran (Sanitize = Purge); a host overwrite reaches only
-  // user-addressable LBAs: Clear (NIST SP 800-88 App. A, IEEE 2883).
-  if (r.choice.level == "purge" && r.choice.firmware_completed) return "purge";
-  if (r.choice.method_type == "verification_only") return r.verification.passed ? "clear" : "none";
-  return "clear";
-}
 
 json build_certificate(const WipeRecord& r, const SiteInfo& site, const std::string& certificate_id,
                        const std::string& issued_at) {
@@ -126,14 +118,14 @@ json build_certificate(const WipeRecord& r, const SiteInfo& site, const std::str
         {"capacity",
          {{"apparent_bytes", d.size_bytes},
           {"native_bytes", r.choice.sectors_after ? json(r.choice.sectors_after * d.logical_sector_size) : json(nullptr)},
-          {"hidden_areas", r.choice.hidden_areas.empty() ? "not_checked" : r.choice.hidden_areas}}},
+          {"hidden_areas", hidden_area_state_name(r.choice.hidden_areas)}}},
         {"smart_before", r.choice.smart_before.empty() ? json(nullptr) : json{{"summary", r.choice.smart_before}}},
         {"smart_after", r.choice.smart_after.empty() ? json(nullptr) : json{{"summary", r.choice.smart_after}}},
         {"classification_before", or_null(site.classification)},
         {"backup", {{"made", site.backup}, {"location", or_null(site.backup_location)}}}}},
       {"sanitization",
-       {{"level", sanitization_level(r)},
-        {"method_type", r.choice.method_type.empty() ? "overwrite" : r.choice.method_type},
+       {{"level", sanitize_level_name(r.choice.level)},
+        {"method_type", method_type_name(method_info(r.choice.method).type)},
         {"choice", record["choice"]},
         {"method", record["method"]},
         {"passes", record["passes"]},
@@ -149,6 +141,7 @@ json build_certificate(const WipeRecord& r, const SiteInfo& site, const std::str
         {"areas_not_addressed", areas_not_addressed(r)},
         {"result", outcome_name(r.outcome)},
         {"exceptions", r.exceptions},
+        {"limitations", r.limitations},
         {"interruptions", record["interruptions"]}}},
       {"verification", verification},
       {"disposition", {{"destination", site.disposition}, {"notes", or_null(site.disposition_notes)}}},

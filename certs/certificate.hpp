@@ -22,7 +22,4 @@ nlohmann::json build_certificate(const WipeRecord& record, const SiteInfo& site,
 /// the JSON path ("/people/operator/name").
 Result<void> validate_certificate(const nlohmann::json& certificate);
 
-/// "clear", "purge", "destruct" or "none" (IEEE 2883 terms) for what a record achieved.
-std::string sanitization_level(const WipeRecord& record);
-
 }  // namespace wipeproof::certs

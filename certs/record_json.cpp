@@ -138,13 +138,16 @@ json record_to_json(const WipeRecord& r) {
   json commands = json::array();
   for (const auto& fc : c.commands)
     commands.push_back({{"name", fc.name}, {"parameters", fc.parameters}, {"result", fc.result}, {"at", fc.at}});
-  json choice = {{"requested_level", c.requested_level}, {"level", c.level}, {"method", c.method},
-                 {"method_type", c.method_type}, {"why", c.why}, {"shortfall", c.shortfall}, {"rejected", c.rejected},
+  json choice = {{"requested_level", c.requested_level ? json(sanitize_level_name(*c.requested_level)) : json("")},
+                 {"level", sanitize_level_name(c.level)}, {"method", sanitize_method_name(c.method)},
+                 {"method_type", method_type_name(method_info(c.method).type)}, {"why", c.why},
+                 {"shortfall", c.shortfall}, {"rejected", c.rejected},
                  {"firmware_commands", commands}, {"firmware_completed", c.firmware_completed},
-                 {"firmware_failure", c.firmware_failure}, {"hidden_areas", c.hidden_areas},
+                 {"firmware_failure", c.firmware_failure}, {"hidden_areas", hidden_area_state_name(c.hidden_areas)},
                  {"sectors_before", c.sectors_before}, {"sectors_after", c.sectors_after},
-                 {"smart_before", c.smart_before}, {"smart_after", c.smart_after},
-                 {"retired_blocks", c.retired_blocks}};
+                 {"native_sectors", c.native_sectors}, {"smart_before", c.smart_before},
+                 {"smart_after", c.smart_after}, {"retired_blocks", c.retired_blocks},
+                 {"other_namespaces", c.other_namespaces}};
   return {{"record_version", r.record_version},
           {"choice", choice},
           {"record_id", r.record_id},
@@ -160,6 +163,8 @@ json record_to_json(const WipeRecord& r) {
           {"verification", verify_report_to_json(r.verification)},
           {"outcome", outcome_name(r.outcome)},
           {"exceptions", r.exceptions},
+          {"limitations", r.limitations},
+          {"job_faults", r.job_faults},
           {"interruptions", interruptions}};
 }
 
@@ -375,12 +380,24 @@ Result<WipeRecord> full_record_from_json(const json& j) {
     for (const auto& p : j.at("passes")) r.passes.push_back(pass_from(p));
     const json& c = j.at("choice");
     SanitizationChoice& ch = r.choice;
-    for (auto [key, field] : {std::pair{"requested_level", &ch.requested_level}, {"level", &ch.level},
-                              {"method", &ch.method}, {"method_type", &ch.method_type}, {"why", &ch.why},
-                              {"shortfall", &ch.shortfall}, {"firmware_failure", &ch.firmware_failure},
-                              {"hidden_areas", &ch.hidden_areas}, {"smart_before", &ch.smart_before},
+    for (auto [key, field] : {std::pair{"why", &ch.why}, {"shortfall", &ch.shortfall},
+                              {"firmware_failure", &ch.firmware_failure}, {"smart_before", &ch.smart_before},
                               {"smart_after", &ch.smart_after}, {"retired_blocks", &ch.retired_blocks}})
       *field = c.at(key).get<std::string>();
+    auto enum_at = [&c](const char* key, auto parse) {
+      auto v = parse(c.at(key).template get<std::string>());
+      if (!v) throw std::invalid_argument(std::string("choice.") + key + ": unknown value");
+      return *v;
+    };
+    if (std::string req = c.at("requested_level").get<std::string>(); !req.empty())
+      ch.requested_level = enum_at("requested_level", sanitize_level_from_name);
+    ch.level = enum_at("level", sanitize_level_from_name);
+    ch.method = enum_at("method", sanitize_method_from_name);
+    if (c.at("method_type").get<std::string>() != method_type_name(method_info(ch.method).type))
+      throw std::invalid_argument("choice.method_type does not match choice.method");
+    ch.hidden_areas = enum_at("hidden_areas", hidden_area_state_from_name);
+    ch.native_sectors = c.value("native_sectors", std::uint64_t{0});
+    ch.other_namespaces = c.value("other_namespaces", std::vector<std::string>{});
     ch.rejected = c.at("rejected").get<std::vector<std::string>>();
     for (const auto& fc : c.at("firmware_commands"))
       ch.commands.push_back({fc.at("name").get<std::string>(), fc.at("parameters").get<std::string>(),
@@ -390,6 +407,13 @@ Result<WipeRecord> full_record_from_json(const json& j) {
     ch.sectors_after = c.at("sectors_after").get<std::uint64_t>();
     r.verification = verify_progress_from(j.at("verification"));
     r.exceptions = j.at("exceptions").get<std::vector<std::string>>();
+    r.limitations = j.value("limitations", std::vector<std::string>{});
+    if (j.contains("outcome")) {
+      auto o = outcome_from_name(j.at("outcome").get<std::string>());
+      if (!o) throw std::invalid_argument("outcome: unknown value");
+      r.outcome = *o;
+    }
+    r.job_faults = j.value("job_faults", std::vector<std::string>{});
     if (j.contains("interruptions"))
       for (const auto& i : j.at("interruptions"))
         r.interruptions.push_back(interruption_from(i));

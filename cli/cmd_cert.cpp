@@ -43,6 +43,8 @@ struct CertVerifyOptions {
 
 struct Verdict {
   int code = kExitOk;
+  bool content_is_json = false;   ///< the file parsed as JSON (whatever the schema says)
+  bool signature_tampered = false;
   json report = json::object();
   std::vector<std::string> lines;
   void worse(int c) {
@@ -73,6 +75,7 @@ Verdict verify_certificate_files(const CertVerifyOptions& o) {
   }
   std::string content(bytes->begin(), bytes->end());
   auto parsed = certs::parse_canonical(content);
+  v.content_is_json = !nlohmann::json::parse(content, nullptr, false).is_discarded();
   if (!parsed) {
     bool not_json = parsed.error().kind == ErrorKind::usage;
     v.worse(not_json ? kExitMalformed : kExitTampered);
@@ -106,6 +109,7 @@ Verdict verify_certificate_files(const CertVerifyOptions& o) {
     if (der) c = certs::verify_detached(content, std::string(der->begin(), der->end()), o.ca);
     else c.detail = der.error().context;
     v.worse(code_for(c.status));
+    if (c.status == certs::SignatureStatus::tampered) v.signature_tampered = true;
     v.lines.push_back(fmt::format("{} signature: {}{}{}", who, c.status == certs::SignatureStatus::valid ? "valid" : "FAILED: ",
                                   c.status == certs::SignatureStatus::valid ? "" : certs::signature_status_name(c.status),
                                   c.signer_subject.empty() ? "" : " (signer " + c.signer_subject + ")"));
@@ -163,15 +167,27 @@ Verdict verify_certificate_files(const CertVerifyOptions& o) {
       v.report["evidence"] = "not checked";
     }
   }
-  if (o.ca.empty()) v.lines.push_back("note: no --ca given: the signer was not checked against a trusted CA");
+  // A readable document whose signed bytes changed was tampered with, whatever else is wrong
+  // with it now (an edited result may also break the schema): TAMPERED, not MALFORMED.
+  if (v.content_is_json && v.signature_tampered) v.code = kExitTampered;
+  // Without a trust anchor an intact signature proves only that someone signed these bytes:
+  // anyone can make a key. Said as its own verdict and exit code, never as VALID.
+  if (o.ca.empty() && v.code == kExitOk) {
+    v.code = kExitSignerUnchecked;
+    v.lines.push_back("note: no --ca given: the signer was not checked against a trusted CA; anyone can make a key "
+                      "that signs like this");
+  }
   return v;
 }
 
 int run_cert_verify(const CertVerifyOptions& o) {
   Verdict v = verify_certificate_files(o);
-  const char* verdict = v.code == kExitOk ? "VALID" : v.code == kExitTampered ? "TAMPERED" : v.code == kExitUntrusted ? "UNTRUSTED"
-                        : v.code == kExitMalformed                             ? "MALFORMED"
-                                                                               : "ERROR";
+  const char* verdict = v.code == kExitOk               ? "VALID"
+                        : v.code == kExitSignerUnchecked ? "SIGNATURE INTACT, SIGNER NOT TRUSTED"
+                        : v.code == kExitTampered        ? "TAMPERED"
+                        : v.code == kExitUntrusted       ? "UNTRUSTED"
+                        : v.code == kExitMalformed       ? "MALFORMED"
+                                                         : "ERROR";
   if (o.json) {
     v.report["verdict"] = verdict;
     fmt::print("{}\n", v.report.dump());
@@ -299,7 +315,8 @@ void register_cert(CLI::App& app, int& exit_code) {
 
   auto vo = std::make_shared<CertVerifyOptions>();
   CLI::App* verify = cert->add_subcommand("verify", "check canonical form, schema, signatures, timestamp, ledger");
-  verify->footer("Exit codes: 0 valid, 2 bad input, 6 tampered, 7 untrusted signer/TSA or not in the ledger, 8 malformed.");
+  verify->footer("Exit codes: 0 valid (signed by a key the --ca vouches for), 2 bad input, 6 tampered, 7 untrusted\n"
+                 "signer/TSA or not in the ledger, 8 malformed, 11 signature intact but signer not checked (no --ca).");
   verify->add_option("file", vo->file, "the certificate (<id>.json); <id>.p7s is read beside it")->required();
   verify->add_option("--sig", vo->sig, "the operator signature (default: <id>.p7s)");
   verify->add_option("--ca", vo->ca, "trusted organisation CA certificate(s), PEM");

@@ -18,9 +18,9 @@ Result<wipe::Level> parse_level(const std::string& s) {
 
 json plan_json(const wipe::Plan& p) {
   json fb = json::array();
-  for (const auto& f : p.fallbacks) fb.push_back({{"method", f.method}, {"level", wipe::level_name(f.level)}, {"why", f.why}});
+  for (const auto& f : p.fallbacks) fb.push_back({{"method", sanitize_method_name(f.method)}, {"level", wipe::level_name(f.level)}, {"why", f.why}});
   return {{"requested", wipe::level_name(p.requested)},
-          {"chosen", {{"method", p.chosen.method}, {"level", wipe::level_name(p.chosen.level)}, {"why", p.chosen.why}}},
+          {"chosen", {{"method", sanitize_method_name(p.chosen.method)}, {"level", wipe::level_name(p.chosen.level)}, {"why", p.chosen.why}}},
           {"fallbacks", fb},
           {"rejected", p.rejected},
           {"meets_request", p.meets_request()},
@@ -28,10 +28,10 @@ json plan_json(const wipe::Plan& p) {
 }
 
 std::string plan_text(const wipe::Plan& p) {
-  std::string out = fmt::format("requested: {}\nchosen:    {} ({}) — {}\n", wipe::level_name(p.requested), p.chosen.method,
+  std::string out = fmt::format("requested: {}\nchosen:    {} ({}) — {}\n", wipe::level_name(p.requested), sanitize_method_name(p.chosen.method),
                                 wipe::level_name(p.chosen.level), p.chosen.why);
   if (!p.shortfall.empty()) out += "shortfall: " + p.shortfall + "\n";
-  for (const auto& f : p.fallbacks) out += fmt::format("fallback:  {} ({})\n", f.method, wipe::level_name(f.level));
+  for (const auto& f : p.fallbacks) out += fmt::format("fallback:  {} ({})\n", sanitize_method_name(f.method), wipe::level_name(f.level));
   for (const auto& r : p.rejected) out += "not used:  " + r + "\n";
   return out;
 }

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/sys.hpp"
 #include "job/resume.hpp"
+#include "job/wipe_request.hpp"
 #include "job/target_session.hpp"
 
 namespace wipeproof::cli {
@@ -30,7 +31,20 @@ struct ResumeOptions {
   SignOptions sign;
 };
 
-int run_resume(const ResumeOptions& o) {
+/// The signing options a resumed job uses: the journal's — the people, site and keys the job
+/// started with — whoever resumes it (the interruption names them). Only a journal from before
+/// the issuer was kept falls back to the flags given to resume.
+Result<SignOptions> resume_signing(const job::JournalState& state, const ResumeOptions& o, bool sign_flags_given) {
+  auto j = nlohmann::json::parse(state.start.issuer_json, nullptr, false);
+  if (!j.is_object() || j.empty()) return o.sign;
+  if (sign_flags_given && !o.json)
+    fmt::print(stderr, "note: the certificate is issued for the people, site and keys recorded when the job started "
+                       "({}); the certificate options given to resume are not used\n",
+               state.path);
+  return sign_options_from_json(j);
+}
+
+int run_resume(const ResumeOptions& o, bool sign_flags_given) {
   auto fail = [&](const Error& e) {
     print_error(e, o.json);
     return exit_code_for(e);
@@ -38,59 +52,40 @@ int run_resume(const ResumeOptions& o) {
   auto session = job::TargetSession::open(o.target);
   if (!session) return fail(session.error());
   const device::Target& target = session->target();
-  if (auto in_use = device::check_not_in_use(target); !in_use) return fail(in_use.error());
-  auto ro = session->open_read_only();
-  if (!ro) return fail(ro.error());
-  const device::DeviceGeometry geometry = (*ro)->geometry();
-
-  // The journal: named, or the one unfinished job in OUT for this drive.
-  Result<job::JournalState> state = o.journal.empty() ? job::find_unfinished_journal(o.out_dir, target, geometry)
-                                                      : job::read_journal(o.journal);
-  if (!state) return fail(state.error());
-  if (auto same = job::check_same_drive(state->start, target, geometry); !same) return fail(same.error());
-  if (state->busy)
-    return fail(Error{ErrorKind::refused, 0, state->path + ": another wipeproof process is working on this job"});
-  auto point = job::resume_point(*state);
-  if (!point) return fail(point.error());
-  auto rebuilt = job::rebuild_job(state->start, geometry);
-  if (!rebuilt) return fail(rebuilt.error());
-  rebuilt->spec.signature_scan = session->scanner();
-  if (auto content = job::check_resume_content(**ro, *state, *point); !content) return fail(content.error());
-  ro->reset();
-
-  auto signing = prepare_signing(o.sign, o.out_dir);
+  auto prepared = job::prepare_resume(*session, o.out_dir, o.journal);
+  if (!prepared) return fail(prepared.error());
+  auto sign = resume_signing(prepared->state, o, sign_flags_given);
+  if (!sign) return fail(sign.error());
+  auto signing = prepare_signing(*sign, o.out_dir);
   if (!signing) return fail(signing.error());
   auto custody = open_wipe_custody(o.registry);
   if (!custody) return fail(custody.error());
-  auto auth = device::authorize_wipe(target, o.confirm);
+  std::optional<std::string> confirm = o.confirm;
+  if (!confirm && (target.is_block || target.simulated) && !o.json) confirm = prompt_confirmation(target);
+  auto auth = device::authorize_wipe(target, confirm);
   if (!auth) return fail(auth.error());
   auto dev = session->open_for_wipe(*auth);
   if (!dev) return fail(dev.error());
-  auto writer = job::JournalWriter::reopen(state->path);
-  if (!writer) return fail(writer.error());
 
-  Interruption in = point->interruption;
-  in.resumed_at = now_utc();
-  in.resumed_by = o.resumed_by;
-  in.host = host_name();
-  writer->resumed(in);
-  if (!writer->failure().empty()) return fail(Error{ErrorKind::sys, EIO, writer->failure()});
-  WipeRecord header = state->start.header;
-  header.interruptions = state->interruptions;
-  header.interruptions.push_back(in);
+  const job::ResumePoint& point = prepared->point;
   if (!o.json)
-    fmt::print("resuming job {} on {}: {} {}, from byte {} (last checkpoint {} at {})\n", header.record_id, target.path,
-               in.phase, in.phase == "pass" ? fmt::format("{}/{}", in.pass, state->start.passes.size()) : "",
-               in.resumed_offset, in.checkpoint_offset, in.last_checkpoint);
-
+    fmt::print("resuming job {} on {}: {} {}, from byte {} (last checkpoint {} at {})\n",
+               prepared->state.start.header.record_id, target.path, point.interruption.phase,
+               point.interruption.phase == "pass"
+                   ? fmt::format("{}/{}", point.interruption.pass, prepared->state.start.passes.size())
+                   : "",
+               point.interruption.resumed_offset, point.interruption.checkpoint_offset,
+               point.interruption.last_checkpoint);
+  job::ResumeRequest request;
+  request.resumed_by = o.resumed_by;
+  request.checkpoint_interval = std::chrono::milliseconds(o.checkpoint_ms);
   CancelToken& cancel = install_cancel_handlers();
-  WipeRecord rec = job::execute_job(**dev, std::move(header), rebuilt->spec, rebuilt->plan, make_progress_view(o.json),
-                                    cancel, &*writer, &*point, std::chrono::milliseconds(o.checkpoint_ms));
+  auto run = job::run_resume(*session, **dev, std::move(*prepared), request, make_progress_view(o.json), cancel);
   finish_progress_view(o.json);
-  if (auto saved = session->finish(); !saved) rec.exceptions.push_back("simulated media not saved: " + saved.error().context);
-  int code = finish_job(rec, *signing, o.out_dir, o.json, &*writer,
-                        resume_command(o.target, o.out_dir));
-  report_wipe_custody(custody->get(), rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name, o.json);
+  if (!run) return fail(run.error());
+  const WipeRecord& rec = run->record;
+  int code = finish_job(rec, *signing, o.out_dir, o.json, &*run->journal, resume_command(o.target, o.out_dir));
+  report_wipe_custody(custody->get(), rec, signing->has_value() && code != kExitIo, sign->flags.operator_.name, o.json);
   return code;
 }
 
@@ -176,7 +171,15 @@ void register_resume(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "JSON lines on stdout: progress, then a final 'done' event");
   add_sign_options(*cmd, o->sign);
-  cmd->callback([o, &exit_code] { exit_code = run_resume(*o); });
+  cmd->footer(std::string(cmd->get_footer()) +
+              "\nThe certificate names the people, site and keys the job started with (kept in the journal);\n"
+              "the interruption names who resumed it and when.");
+  cmd->callback([o, cmd, &exit_code] {
+    bool sign_flags = false;
+    for (const auto* opt : cmd->get_options())
+      if (opt->get_group() == "Certificate" && opt->count() > 0) sign_flags = true;
+    exit_code = run_resume(*o, sign_flags);
+  });
 
   auto out = std::make_shared<std::string>("certs");
   auto all = std::make_shared<bool>(false);

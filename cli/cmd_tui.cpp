@@ -62,7 +62,7 @@ std::vector<TuiDrive> discover(const TuiOptions& o, std::string& error) {
       job::ProbedDrive p = job::probe_drive(*target);
       t.health = p.smart.empty() ? "health n/a" : p.smart;
       wipe::Plan plan = wipe::plan_sanitization(p.caps, level);
-      t.plan = fmt::format("{} ({})", plan.chosen.method, wipe::level_name(plan.chosen.level));
+      t.plan = fmt::format("{} ({})", sanitize_method_name(plan.chosen.method), wipe::level_name(plan.chosen.level));
     }
     out.push_back(std::move(t));
   }

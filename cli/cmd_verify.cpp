@@ -15,7 +15,9 @@
 #include "core/hex.hpp"
 #include "core/sys.hpp"
 #include "device/target.hpp"
+#include "job/outcome.hpp"
 #include "job/target_session.hpp"
+#include "job/wipe_request.hpp"
 
 namespace wipeproof::cli {
 namespace {
@@ -31,29 +33,6 @@ struct VerifyOptions {
   std::string claimed_method;    ///< what the owner says erased it (nwipe, hdparm, a vendor tool)
   SignOptions sign;
 };
-
-/// A drive erased by another tool, verified here: the record has no pass of ours, only the
-/// read-back, and says so (docs/verification.md).
-WipeRecord verification_only_record(const device::Target& target, const device::BlockDevice& dev,
-                                    const VerifyReport& rep, const std::string& claimed) {
-  auto header = job::new_record();
-  WipeRecord rec = header ? *header : WipeRecord{};
-  rec.started = rep.started;
-  rec.finished = rep.finished;
-  rec.device = target.identity;
-  rec.device.size_bytes = dev.geometry().size_bytes;
-  rec.device.direct_io = dev.direct_io();
-  std::string prior = claimed.empty() ? "not stated" : claimed;
-  rec.method = {"verification-only", "Verification only (prior method claimed: " + prior + ")",
-                "claimed by the operator; wipeproof wrote nothing", 0, false};
-  rec.verification = rep;
-  rec.choice.method = "verification-only";
-  rec.choice.method_type = "verification_only";
-  rec.choice.level = rep.passed ? "clear" : "none";
-  rec.choice.why = "read-back of a drive sanitized elsewhere (" + prior + ")";
-  job::decide_outcome(rec);
-  return rec;
-}
 
 Result<PassPattern> expected_pattern(const VerifyOptions& o, std::optional<WipeRecord>& record) {
   if (!o.record_path.empty()) {
@@ -112,6 +91,12 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   if (record && record->block_size_bytes > 0 && record->block_size_bytes % 1024 == 0 &&
       std::find(explicit_options.begin(), explicit_options.end(), "--block-size") == explicit_options.end())
     o.job.block_size_kib = record->block_size_bytes / 1024;
+  // A certificate says the data is gone: only a criterion that live data fails can show that.
+  if (o.certify && !job::positive_criterion(*expected))
+    return fail(Error{ErrorKind::usage, 0,
+                      "--certify needs a positive criterion: --expect zero|one|pattern:HEX|uniform or --record; '" +
+                          o.expect + "' can only report that no known content was found, which is no proof of "
+                          "erasure (unknown formats, ciphertext)"});
   auto spec = make_job_spec(o.job);
   if (!spec) return fail(spec.error());
   if (spec->verify_mode == VerifyMode::none) return fail(Error{ErrorKind::usage, 0, "verify needs --verify full or sample"});
@@ -152,12 +137,17 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
   if (!plan) return fail(plan.error());
 
   CancelToken& cancel = install_cancel_handlers();
+  if (certify) {
+    job::JobResult r = job::run_verification_only(*session, **dev, *spec, *plan, *expected, o.claimed_method,
+                                                  make_progress_view(o.json), cancel);
+    finish_progress_view(o.json);
+    return finish_job(r.record, certify, certify->issue.out_dir, o.json);
+  }
   VerifyReport rep = job::run_verification(**dev, *expected, *spec, plan->sample_plan, make_progress_view(o.json), cancel);
   finish_progress_view(o.json);
-  if (certify) {
-    WipeRecord rec = verification_only_record(*target, **dev, rep, o.claimed_method);
-    return finish_job(rec, certify, certify->issue.out_dir, o.json);
-  }
+  // Without a positive criterion a clean read shows only that nothing known was found.
+  const bool inconclusive = rep.passed && !job::positive_criterion(*expected);
+  if (inconclusive) rep.passed = false;
   std::string saved;
   if (!o.out_dir.empty()) {
     auto id = make_uuid_v4();
@@ -185,14 +175,25 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
     }
   }
   if (o.json) {
-    nlohmann::json j = {{"event", "done"}, {"passed", rep.passed}, {"verification", certs::verify_report_to_json(rep)}};
+    nlohmann::json j = {{"event", "done"},
+                        {"passed", rep.passed},
+                        {"conclusive", !inconclusive},
+                        {"verification", certs::verify_report_to_json(rep)}};
     if (!saved.empty()) j["report_path"] = saved;
     fmt::print("{}\n", j.dump());
   } else {
-    fmt::print("{}", render_verify_text(rep));
+    std::string text = render_verify_text(rep);
+    if (auto at = text.find(": FAILED\n"); inconclusive && at != std::string::npos)
+      text.replace(at, 9, ": INCONCLUSIVE\n");
+    fmt::print("{}", text);
+    if (inconclusive)
+      fmt::print("result: INCONCLUSIVE: no recognisable content found, but --expect {} has no positive criterion, so "
+                 "this is no proof of erasure (unknown formats and ciphertext pass it)\n",
+                 o.expect);
     if (!saved.empty()) fmt::print("report: {}\n", saved);
   }
   if (rep.status == RunStatus::interrupted) return kExitInterrupted;
+  if (inconclusive) return kExitInconclusive;
   if (rep.passed) return kExitOk;
   if (rep.mismatched_blocks > 0 || !rep.signature_scan.clean) return kExitVerifyFailed;
   return kExitIo;
@@ -207,7 +208,8 @@ void register_verify(CLI::App& app, int& exit_code) {
       "With --record, the expected content comes from the record (random passes are regenerated\n"
       "from the recorded AES key and IV); with --verify sample the recorded seed is reused, so the\n"
       "same LBAs are read again. Read-only: never writes to the target. Exit codes: 0 passed,\n"
-      "2 bad input, 4 read errors, 5 mismatches or signatures found, 130 interrupted.");
+      "2 bad input, 4 read errors, 5 mismatches or signatures found, 10 inconclusive (--expect any or\n"
+      "random found nothing known: no proof of erasure; --certify refuses them), 130 interrupted.");
   cmd->add_option("target", o->target, "block device, image file, or sim:KIND?... (WIPEPROOF_ALLOW_SIM=1)")->required();
   cmd->add_option("--record", o->record_path, "a record written by `wipeproof wipe`");
   cmd->add_option("--expect", o->expect,

@@ -16,6 +16,7 @@
 #include "core/sys.hpp"
 #include "job/firmware_job.hpp"
 #include "job/target_session.hpp"
+#include "job/wipe_request.hpp"
 
 namespace wipeproof::cli {
 namespace {
@@ -37,33 +38,6 @@ struct WipeOptions {
   int checkpoint_ms = 2000;    ///< journal checkpoint interval
 };
 
-/// An overwrite with its journal (OUT/<record-id>.journal) so it can be resumed. `describe` fills
-/// the record's choice before the journal's first line fixes the header. No journal, no wipe: an
-/// output directory that cannot take the journal cannot take the record either.
-Result<WipeRecord> journaled_overwrite(device::BlockDevice& dev, const device::Target& target, const job::JobSpec& spec,
-                                       const job::JobPlan& plan, const WipeOptions& o,
-                                       const std::function<void(WipeRecord&)>& describe,
-                                       const ProgressCallback& progress, const CancelToken& cancel,
-                                       std::optional<job::JournalWriter>& journal) {
-  WipeRecord header = job::begin_record(dev, target.identity, spec);
-  describe(header);
-  job::JournalStart start;
-  start.header = header;
-  start.backing_file = target.info ? target.info->backing_file : "";
-  start.passes = plan.passes;
-  start.verify_mode = spec.verify_mode;
-  start.coverage_ppm = spec.coverage_ppm;
-  start.seed_hex = plan.sample_plan ? to_hex(plan.sample_plan->seed) : "";
-  start.min_samples = spec.min_samples;
-  start.search = spec.search;
-  auto w = job::JournalWriter::create(o.out_dir, start);
-  if (!w) return tl::unexpected(w.error());
-  journal = std::move(*w);
-  return job::execute_job(dev, std::move(header), spec, plan, progress, cancel, &*journal, nullptr,
-                          std::chrono::milliseconds(o.checkpoint_ms));
-}
-
-
 Result<wipe::Level> level_of(const std::string& s) {
   if (s == "purge") return wipe::Level::purge;
   if (s == "clear") return wipe::Level::clear;
@@ -80,55 +54,6 @@ Result<void> unfreeze_by_suspend() {
   auto rc = run_command({"rtcwake", "-m", "mem", "-s", "5"}, true);
   if (!rc || *rc != 0) return make_error(ErrorKind::device_status, "cannot unfreeze: rtcwake -m mem failed");
   return {};
-}
-
-/// Runs the plan's candidates in order until one completes. A firmware method the drive rejects
-/// at once (nothing changed) falls through to the next, and the attempt is recorded.
-Result<WipeRecord> run_planned(device::BlockDevice& dev, job::TargetSession& session, const job::ProbedDrive& drive,
-                               wipe::Plan plan, const job::JobSpec& spec, const job::JobPlan& overwrite_plan,
-                               const WipeOptions& o, const ProgressCallback& progress, const CancelToken& cancel,
-                               std::optional<job::JournalWriter>& journal) {
-  const device::Target& target = session.target();
-  std::vector<wipe::PlanChoice> order{plan.chosen};
-  order.insert(order.end(), plan.fallbacks.begin(), plan.fallbacks.end());
-  for (const auto& candidate : order) {
-    if (!job::is_firmware_method(candidate.method)) {
-      if (candidate.method != plan.chosen.method)
-        plan.shortfall = plan.shortfall.empty() ? "firmware methods failed; fell back to a host overwrite (clear)"
-                                                : plan.shortfall;
-      auto describe = [&](WipeRecord& rec) {
-        job::describe_overwrite_choice(rec, &plan, wipe::level_name(plan.requested));
-        rec.choice.why = candidate.why;
-        job::enrich_identity(rec.device, drive);
-        rec.choice.smart_before = drive.smart;
-        rec.choice.retired_blocks = drive.retired;
-      };
-      return journaled_overwrite(dev, target, spec, overwrite_plan, o, describe, progress, cancel, journal);
-    }
-    job::OpenedPaths paths = session.paths_for(candidate.method, o.psid);
-    job::FirmwareJobOptions fo;
-    fo.recovery_dir = o.out_dir;
-    fo.restore_hidden = o.restore_hidden;
-    // A simulated drive finishes a sanitize in a couple of polls; no need to wait 2 s for each.
-    if (session.simulated()) fo.poll.interval = std::chrono::milliseconds(20);
-    WipeRecord rec = job::run_firmware_job(dev, paths.transports, target, drive, candidate, plan, spec, fo, progress,
-                                           cancel);
-    if (rec.choice.firmware_completed || rec.choice.commands.size() > 1 || &candidate == &order.back())
-      return rec;
-    plan.rejected.push_back(fmt::format("tried {}: {}", candidate.method, rec.choice.firmware_failure));
-  }
-  return make_error(ErrorKind::internal, "the plan has no candidate method");
-}
-
-/// The interactive confirmation: the operator types the serial (or kernel name).
-std::optional<std::string> prompt_confirmation(const device::Target& t) {
-  std::string token = device::confirmation_token(t);
-  if (token.empty() || !::isatty(0)) return std::nullopt;
-  fmt::print(stderr, "About to ERASE {} ({}, {}). Type {} '{}' to confirm: ", t.path, t.identity.model,
-             human_bytes(t.identity.size_bytes), t.info && t.info->serial.empty() ? "its name" : "its serial", token);
-  std::string line;
-  if (!std::getline(std::cin, line)) return std::nullopt;
-  return line;
 }
 
 int run_wipe(const WipeOptions& o) {
@@ -196,7 +121,9 @@ int run_wipe(const WipeOptions& o) {
     return in_use ? kExitOk : kExitRefused;
   }
 
-  // Site facts and signing keys are checked before anything is written.
+  // The output directory, site facts and signing keys are checked before anything is written:
+  // an ATA security erase needs the directory for its password recovery file.
+  if (auto out = job::prepare_out_dir(o.out_dir); !out) return fail(out.error());
   auto signing = prepare_signing(o.sign, o.out_dir);
   if (!signing) return fail(signing.error());
   auto custody = open_wipe_custody(o.registry);
@@ -209,22 +136,25 @@ int run_wipe(const WipeOptions& o) {
   auto dev = session->open_for_wipe(*auth);
   if (!dev) return fail(dev.error());
 
+  job::WipeRequest request;
+  request.spec = *spec;
+  request.overwrite_plan = *plan;
+  request.firmware_plan = firmware_plan;
+  request.drive = drive;
+  request.out_dir = o.out_dir;
+  request.psid = o.psid;
+  request.restore_hidden = o.restore_hidden;
+  request.checkpoint_interval = std::chrono::milliseconds(o.checkpoint_ms);
+  SignOptions issuer = o.sign;
+  if (issuer.keys_dir.empty() && !issuer.no_sign) issuer.keys_dir = default_keys_dir();
+  request.issuer_json = issuer_to_json(issuer).dump();
   CancelToken& cancel = install_cancel_handlers();
-  std::optional<job::JournalWriter> journal;
-  Result<WipeRecord> run;
-  if (firmware_plan) {
-    run = run_planned(**dev, *session, *drive, *firmware_plan, *spec, *plan, o, make_progress_view(o.json), cancel,
-                      journal);
-  } else {
-    auto describe = [](WipeRecord& rec) { job::describe_overwrite_choice(rec, nullptr, ""); };
-    run = journaled_overwrite(**dev, *target, *spec, *plan, o, describe, make_progress_view(o.json), cancel, journal);
-  }
+  auto run = job::run_wipe(*session, **dev, request, make_progress_view(o.json), cancel);
   finish_progress_view(o.json);
   if (!run) return fail(run.error());
-  WipeRecord& rec = *run;
-  // A simulated drive's media goes back to its backing file before the record names the result.
-  if (auto saved = session->finish(); !saved) rec.exceptions.push_back("simulated media not saved: " + saved.error().context);
-  int code = finish_job(rec, *signing, o.out_dir, o.json, journal ? &*journal : nullptr, resume_command(o.target, o.out_dir));
+  const WipeRecord& rec = run->record;
+  int code = finish_job(rec, *signing, o.out_dir, o.json, run->journal ? &*run->journal : nullptr,
+                        resume_command(o.target, o.out_dir));
   report_wipe_custody(custody->get(), rec, signing->has_value() && code != kExitIo, o.sign.flags.operator_.name, o.json);
   return code;
 }

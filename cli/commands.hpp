@@ -7,6 +7,7 @@
 
 #include "core/progress.hpp"
 #include "core/result.hpp"
+#include "device/target.hpp"
 #include "job/journal.hpp"
 #include "job/wipe_job.hpp"
 #include "wipe/planner.hpp"
@@ -48,6 +49,9 @@ int finish_job(const WipeRecord& record, const std::optional<SigningContext>& si
                bool json, job::JournalWriter* journal = nullptr, const std::string& resume_hint = "");
 /// The command line that continues an interrupted job on `target` (the resume hint).
 std::string resume_command(const std::string& target, const std::string& out_dir);
+
+/// Asks on the terminal for the word that confirms a wipe of `target`; nullopt without a terminal.
+std::optional<std::string> prompt_confirmation(const device::Target& target);
 
 void register_wipe(CLI::App& app, int& exit_code);
 void register_resume(CLI::App& app, int& exit_code);

@@ -16,6 +16,8 @@ enum ExitCode : int {
   kExitUntrusted = 7,     ///< cert verify: intact, but the signer (or TSA) is not trusted
   kExitMalformed = 8,     ///< cert verify: not a certificate, truncated or garbage input
   kExitPowerOff = 9,      ///< tui: the technician chose "power off" (the boot image's init acts on it)
+  kExitInconclusive = 10, ///< verify --expect any|random: nothing known found, which proves no erasure
+  kExitSignerUnchecked = 11,  ///< cert verify without --ca: signature intact, signer NOT trusted
   kExitInterrupted = 130, ///< SIGINT/SIGTERM (outcome interrupted)
 };
 

@@ -1,13 +1,16 @@
 #include <signal.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <filesystem>
+#include <iostream>
 
 #include <fmt/format.h>
 
 #include "certs/record_json.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "core/hex.hpp"
 #include "core/sys.hpp"
 #include "verify/sample_plan.hpp"
@@ -114,8 +117,28 @@ Result<std::string> save_record(const WipeRecord& record, const std::string& dir
 
 namespace wipeproof::cli {
 
+/// The interactive confirmation: the operator types the serial (or kernel name).
+std::optional<std::string> prompt_confirmation(const device::Target& t) {
+  std::string token = device::confirmation_token(t);
+  if (token.empty() || !::isatty(0)) return std::nullopt;
+  fmt::print(stderr, "About to ERASE {} ({}, {}). Type {} '{}' to confirm: ", t.path, t.identity.model,
+             human_bytes(t.identity.size_bytes), t.info && t.info->serial.empty() ? "its name" : "its serial", token);
+  std::string line;
+  if (!std::getline(std::cin, line)) return std::nullopt;
+  return line;
+}
+
 std::string resume_command(const std::string& target, const std::string& out_dir) {
-  return fmt::format("wipeproof resume {} --out {}", target, out_dir);
+  // Quoted for a POSIX shell: sim: targets hold '&' and '?'.
+  auto quote = [](const std::string& s) {
+    if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-:=,+@") ==
+        std::string::npos)
+      return s;
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  return fmt::format("wipeproof resume {} --out {}", quote(target), quote(out_dir));
 }
 
 int finish_job(const WipeRecord& rec, const std::optional<SigningContext>& signing, const std::string& out_dir,

@@ -38,7 +38,10 @@ static std::string identity_line(const DeviceIdentity& d) {
 
 std::string render_verify_text(const VerifyReport& v) {
   std::string out;
-  if (v.mode == VerifyMode::none) return "verification: none\n";
+  if (v.mode == VerifyMode::none) return "verification: none (not performed)\n";
+  if (v.status == RunStatus::skipped) return "verification: not performed (the erase did not complete)\n";
+  if (v.status == RunStatus::interrupted)
+    return fmt::format("verification: not completed (interrupted after {} blocks): no result\n", v.blocks_read);
   out += fmt::format("verification: {} read-back against {}: {}\n", verify_mode_name(v.mode),
                      wipe::describe_pass(v.expected), v.passed ? "PASSED" : "FAILED");
   if (v.plan)
@@ -91,16 +94,18 @@ std::string render_record_text(const WipeRecord& r, const std::string& record_pa
       out += fmt::format("  firmware: {} {} -> {}\n", c.name, c.parameters, c.result);
   }
   out += render_verify_text(r.verification);
-  if (!r.choice.level.empty())
-    out += fmt::format("level: {}{}{}\n", r.choice.level,
-                       r.choice.requested_level.empty() ? "" : " (requested " + r.choice.requested_level + ")",
-                       r.choice.shortfall.empty() ? "" : ": " + r.choice.shortfall);
+  const SanitizationChoice& c = r.choice;
+  out += fmt::format("level: {}{}{}\n", sanitize_level_name(c.level),
+                     c.requested_level ? fmt::format(" (requested {})", sanitize_level_name(*c.requested_level)) : "",
+                     c.shortfall.empty() ? "" : ": " + c.shortfall);
   for (const auto& i : r.interruptions)
     out += fmt::format("interrupted after {} ({} {}at byte {}), resumed {} by {} from byte {}\n", i.last_checkpoint,
                        i.phase, i.phase == "pass" ? fmt::format("{} ", i.pass) : "", i.checkpoint_offset, i.resumed_at,
                        i.resumed_by, i.resumed_offset);
   out += fmt::format("outcome: {}\n", outcome_name(r.outcome));
   for (const auto& e : r.exceptions) out += "  - " + e + "\n";
+  if (!r.limitations.empty()) out += "limitations (do not affect the outcome at this level):\n";
+  for (const auto& l : r.limitations) out += "  - " + l + "\n";
   if (!record_path.empty()) out += "record: " + record_path + "\n";
   return out;
 }

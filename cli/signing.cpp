@@ -45,6 +45,69 @@ void add_sign_options(CLI::App& cmd, SignOptions& o) {
   o.flags.disposition.clear();
 }
 
+namespace {
+
+nlohmann::json person_to_json(const certs::Person& p) {
+  return {{"name", p.name}, {"title", p.title}, {"organisation", p.organisation}, {"contact", p.contact}};
+}
+
+certs::Person person_from_json(const nlohmann::json& j) {
+  return {j.at("name").get<std::string>(), j.at("title").get<std::string>(), j.at("organisation").get<std::string>(),
+          j.at("contact").get<std::string>()};
+}
+
+std::string absolute(const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code ec;
+  auto a = std::filesystem::absolute(path, ec);
+  return ec ? path : a.string();
+}
+
+}  // namespace
+
+nlohmann::json issuer_to_json(const SignOptions& o) {
+  const certs::SiteInfo& f = o.flags;
+  return {{"no_sign", o.no_sign},
+          {"keys_dir", absolute(o.keys_dir)},
+          {"passphrase_file", absolute(o.passphrase_file)},
+          {"site_file", absolute(o.site_file)},
+          {"ledger", absolute(o.ledger)},
+          {"tsa_url", o.tsa_url},
+          {"lang", o.lang},
+          {"site",
+           {{"station_id", f.station_id}, {"organisation", f.organisation}, {"location", f.location},
+            {"data_owner", f.data_owner}, {"operator", person_to_json(f.operator_)},
+            {"validator", person_to_json(f.validator)}, {"asset_number", f.asset_number},
+            {"classification", f.classification}, {"backup", f.backup}, {"backup_location", f.backup_location},
+            {"disposition", f.disposition}, {"disposition_notes", f.disposition_notes}}}};
+}
+
+Result<SignOptions> sign_options_from_json(const nlohmann::json& j) {
+  try {
+    SignOptions o;
+    o.no_sign = j.at("no_sign").get<bool>();
+    o.keys_dir = j.at("keys_dir").get<std::string>();
+    o.passphrase_file = j.at("passphrase_file").get<std::string>();
+    o.site_file = j.at("site_file").get<std::string>();
+    o.ledger = j.at("ledger").get<std::string>();
+    o.tsa_url = j.at("tsa_url").get<std::string>();
+    o.lang = j.at("lang").get<std::string>();
+    const nlohmann::json& s = j.at("site");
+    certs::SiteInfo& f = o.flags;
+    for (auto [key, field] : {std::pair{"station_id", &f.station_id}, {"organisation", &f.organisation},
+                              {"location", &f.location}, {"data_owner", &f.data_owner},
+                              {"asset_number", &f.asset_number}, {"classification", &f.classification},
+                              {"backup", &f.backup}, {"backup_location", &f.backup_location},
+                              {"disposition", &f.disposition}, {"disposition_notes", &f.disposition_notes}})
+      *field = s.at(key).get<std::string>();
+    f.operator_ = person_from_json(s.at("operator"));
+    f.validator = person_from_json(s.at("validator"));
+    return o;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(ErrorKind::usage, std::string("journal: the issuer is incomplete: ") + e.what());
+  }
+}
+
 Result<std::optional<std::string>> load_passphrase(const std::string& file) {
   if (!file.empty()) {
     WP_ASSIGN_OR_RETURN(std::string p, read_text_file(file));

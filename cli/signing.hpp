@@ -5,6 +5,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "certs/issuer.hpp"
 #include "certs/keys.hpp"
@@ -37,6 +38,13 @@ struct SigningContext {
 
 /// nullopt with --no-sign; otherwise the site, validated, and the loaded signer.
 Result<std::optional<SigningContext>> prepare_signing(const SignOptions& o, const std::string& out_dir);
+
+/// The signing options as a JSON object for the job journal (job/journal.hpp, JournalStart::
+/// issuer_json), and back: a resumed job is signed for the same people and site as it started,
+/// whoever resumes it. Paths are made absolute; no key material, no passphrase (only the file
+/// that holds it).
+nlohmann::json issuer_to_json(const SignOptions& o);
+Result<SignOptions> sign_options_from_json(const nlohmann::json& j);
 
 /// The default key directory when --keys is not given.
 std::string default_keys_dir();

@@ -31,4 +31,27 @@ const char* outcome_name(Outcome outcome) {
   return "not_erased";
 }
 
+std::optional<Outcome> outcome_from_name(std::string_view name) {
+  for (Outcome o : {Outcome::erased, Outcome::erased_with_exceptions, Outcome::not_erased, Outcome::interrupted})
+    if (name == outcome_name(o)) return o;
+  return std::nullopt;
+}
+
+const char* hidden_area_state_name(HiddenAreaState state) {
+  switch (state) {
+    case HiddenAreaState::not_checked: return "not_checked";
+    case HiddenAreaState::none_found: return "none_found";
+    case HiddenAreaState::found: return "found";
+    case HiddenAreaState::removed: return "removed";
+  }
+  return "not_checked";
+}
+
+std::optional<HiddenAreaState> hidden_area_state_from_name(std::string_view name) {
+  for (HiddenAreaState s : {HiddenAreaState::not_checked, HiddenAreaState::none_found, HiddenAreaState::found,
+                            HiddenAreaState::removed})
+    if (name == hidden_area_state_name(s)) return s;
+  return std::nullopt;
+}
+
 }  // namespace wipeproof

@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/sanitize_method.hpp"
 
 namespace wipeproof {
 
@@ -164,25 +167,33 @@ struct FirmwareCommandRecord {
   std::string at;
 };
 
-/// How the method was chosen and what a firmware method did (empty for a plain overwrite job).
+/// Hidden areas of an ATA drive (HPA, DCO, accessible max address) as the job found and left them.
+enum class HiddenAreaState { not_checked, none_found, found, removed };
+const char* hidden_area_state_name(HiddenAreaState state);
+std::optional<HiddenAreaState> hidden_area_state_from_name(std::string_view name);
+
+/// How the method was chosen and what a firmware method did. `level` and `shortfall` are the
+/// outcome rule's (job/outcome.hpp); everything else is evidence.
 struct SanitizationChoice {
-  std::string requested_level;         ///< "purge", "clear", or "" when --method forced one
-  std::string level;                   ///< what was reached: "purge", "clear", "none"
-  std::string method;                  ///< planner method name: "nvme-sanitize-crypto", "overwrite"
-  std::string method_type;             ///< overwrite, block_erase, crypto_erase
+  std::optional<SanitizeLevel> requested_level;  ///< --level; nullopt when --method forced one
+  SanitizeLevel level = SanitizeLevel::none;     ///< what the evidence supports (outcome rule)
+  SanitizeMethod method = SanitizeMethod::overwrite;  ///< what ran (its type: method_info)
   std::string why;                     ///< why this method
-  std::string shortfall;               ///< why the requested level was not reached
-  std::vector<std::string> rejected;   ///< methods not used, with reasons
+  std::string shortfall;               ///< why the requested level was not reached (outcome rule)
+  std::vector<std::string> rejected;   ///< methods not used, with reasons, and attempts that failed
   std::vector<FirmwareCommandRecord> commands;
   bool firmware_completed = false;
   std::string firmware_failure;
-  std::uint64_t sectors_before = 0;    ///< hidden areas: visible sectors before/after --restore-hidden
+  std::uint64_t sectors_before = 0;    ///< hidden areas: visible sectors before/after restoring them
   std::uint64_t sectors_after = 0;
-  std::string hidden_areas;            ///< "not_checked", "none_found", "found", "removed"
+  std::uint64_t native_sectors = 0;    ///< READ NATIVE MAX / DCO maximum, when asked (0 = not asked)
+  HiddenAreaState hidden_areas = HiddenAreaState::not_checked;
   std::string smart_before;            ///< health summary before the job ("" = not available)
   /// Blocks the drive reports retired ("" = not asked, "none reported", or what it said).
   std::string retired_blocks;
   std::string smart_after;
+  /// Every NVMe namespace a controller-wide command erased besides the target (nvme0n2, ...).
+  std::vector<std::string> other_namespaces;
 };
 
 struct MethodSummary {
@@ -195,6 +206,7 @@ struct MethodSummary {
 
 enum class Outcome { erased, erased_with_exceptions, not_erased, interrupted };
 const char* outcome_name(Outcome outcome);
+std::optional<Outcome> outcome_from_name(std::string_view name);
 
 struct ToolInfo {
   std::string name = "wipeproof";
@@ -230,7 +242,14 @@ struct WipeRecord {
   SanitizationChoice choice;
   VerifyReport verification;
   Outcome outcome = Outcome::not_erased;
-  std::vector<std::string> exceptions;  ///< why the outcome is not "erased", one line each
+  /// Facts from the job itself that undermine the result and no other field holds (a simulated
+  /// drive's media not saved, the record header incomplete). Evidence for the outcome rule.
+  std::vector<std::string> job_faults;
+  /// The outcome rule's output (job/outcome.hpp): exceptions undermine the claimed level and
+  /// make the outcome at best erased_with_exceptions; limitations say what the evidence does not
+  /// show beyond that level (what a higher level would need) without tainting the outcome.
+  std::vector<std::string> exceptions;
+  std::vector<std::string> limitations;
   std::vector<Interruption> interruptions;  ///< empty unless the job was resumed from its journal
 };
 

@@ -44,6 +44,11 @@ Result<std::vector<BlockDeviceInfo>> list_block_devices();
 /// The device node at `path` (any name that resolves to a block device node).
 Result<BlockDeviceInfo> inspect_block_device(const std::string& path);
 
+/// Everything that uses an image file and makes writing it unsafe: a loop device backed by it
+/// (mounted or not — its contents are somebody's disk), active swap on it, another process
+/// holding it open for writing. One line each, naming who ("/dev/loop3 is backed by it").
+std::vector<std::string> image_file_users(const std::string& path);
+
 /// Identity for the record, from inventory data (block devices) or the file (images).
 DeviceIdentity identity_from(const BlockDeviceInfo& info);
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -244,6 +245,55 @@ Result<BlockDeviceInfo> inspect_block_device(const std::string& path) {
   return info;
 }
 
+std::vector<std::string> image_file_users(const std::string& path) {
+  std::vector<std::string> users;
+  struct stat target {};
+  if (::stat(path.c_str(), &target) != 0) return users;
+  auto same_file = [&](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino;
+  };
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/sys/block", ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("loop", 0) != 0) continue;
+    std::string backing = sysfs_attr(e.path() / "loop/backing_file");
+    if (!backing.empty() && same_file(backing)) users.push_back("/dev/" + name + " is backed by it (losetup -d first)");
+  }
+  std::ifstream swaps("/proc/swaps");
+  std::string line;
+  std::getline(swaps, line);  // header
+  while (std::getline(swaps, line)) {
+    std::string file = line.substr(0, line.find_first_of(" \t"));
+    if (same_file(file)) users.push_back("active swap (swapoff " + file + " first)");
+  }
+  // Another process with the file open for writing (fdinfo flags: O_WRONLY = 1, O_RDWR = 2).
+  const std::string self = std::to_string(::getpid());
+  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
+    std::string pid = proc.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos || pid == self) continue;
+    std::error_code fd_ec;
+    for (const auto& fd : fs::directory_iterator(proc.path() / "fd", fd_ec)) {
+      std::error_code link_ec;
+      fs::path to = fs::read_symlink(fd.path(), link_ec);
+      if (link_ec || !same_file(to.string())) continue;
+      std::ifstream info(proc.path() / "fdinfo" / fd.path().filename());
+      std::string key;
+      unsigned long flags = 0;
+      while (info >> key)
+        if (key == "flags:") {
+          info >> std::oct >> flags;
+          break;
+        }
+      if ((flags & 3) == 0) continue;
+      std::string comm = sysfs_attr(proc.path() / "comm");
+      users.push_back(fmt::format("open for writing by process {} ({})", pid, comm));
+      break;
+    }
+  }
+  return users;
+}
+
 DeviceIdentity identity_from(const BlockDeviceInfo& info) {
   DeviceIdentity id;
   id.path = info.path;
@@ -254,7 +304,10 @@ DeviceIdentity identity_from(const BlockDeviceInfo& info) {
   id.wwn = info.wwn;
   id.firmware = info.firmware;
   id.transport = info.transport;
-  id.rotational = info.rotational;
+  // sysfs queue/rotational defaults to 1 for every SCSI disk whose VPD page B1h says nothing,
+  // which is what USB bridges and card readers do: a USB stick would be recorded as magnetic.
+  // Unknown until the drive itself says (ATA IDENTIFY word 217, job/drive_probe.cpp).
+  if (info.transport != "usb" && info.transport != "mmc") id.rotational = info.rotational;
   id.size_bytes = info.size_bytes;
   id.logical_sector_size = info.logical_sector_size;
   id.physical_sector_size = info.physical_sector_size;

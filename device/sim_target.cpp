@@ -319,6 +319,7 @@ Target SimulatedDrive::target() const {
   Target t;
   t.path = text_;
   t.simulated = true;
+  if (!spec_.backing.empty()) t.file_users = image_file_users(spec_.backing);
   DeviceIdentity& id = t.identity;
   id.path = text_;
   id.kind = "simulated";

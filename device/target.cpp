@@ -27,6 +27,7 @@ Result<Target> inspect_target(const std::string& path) {
   t.identity.model = "image file";
   t.identity.transport = "image";
   t.identity.size_bytes = static_cast<std::uint64_t>(st.st_size);
+  t.file_users = image_file_users(path);
   return t;
 }
 
@@ -38,6 +39,10 @@ std::string confirmation_token(const Target& target) {
 }
 
 Result<void> check_not_in_use(const Target& target) {
+  // An image file behind a loop device is somebody's disk, mounted or not; swap on it or a
+  // writer elsewhere would see its data change underneath.
+  if (!target.file_users.empty())
+    return make_error(ErrorKind::refused, fmt::format("{}: in use: {}", target.path, target.file_users.front()));
   if (!target.is_block) return {};
   const BlockDeviceInfo& i = *target.info;
   if (i.usage.system)

@@ -19,6 +19,8 @@ struct Target {
   bool simulated = false;              ///< a sim: target (device/sim_target.hpp)
   std::optional<BlockDeviceInfo> info; ///< block devices only
   DeviceIdentity identity;
+  /// Image files (and a simulated drive's backing file): what uses the file (image_file_users).
+  std::vector<std::string> file_users;
 };
 
 /// Resolves `path` to a block device or regular file; anything else is refused.

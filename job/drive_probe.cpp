@@ -47,6 +47,11 @@ void enrich_identity(DeviceIdentity& id, const ProbedDrive& d) {
     fill(id.model, d.caps.ata->model);
     fill(id.serial, d.caps.ata->serial);
     fill(id.firmware, d.caps.ata->firmware);
+    // The drive's own word beats sysfs: the kernel marks every SCSI disk (USB sticks included)
+    // rotational unless the device says otherwise.
+    std::uint16_t rate = d.caps.ata->rotation_rate;
+    if (rate == 1) id.rotational = false;
+    else if (rate >= 0x0401 && rate <= 0xFFFE) id.rotational = true;
   }
   if (d.caps.nvme) {
     fill(id.model, d.caps.nvme->model);

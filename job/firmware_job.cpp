@@ -1,5 +1,6 @@
 #include "job/firmware_job.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -12,76 +13,162 @@
 
 namespace wipeproof::job {
 
-bool is_firmware_method(const std::string& m) { return m != "overwrite" && !m.empty(); }
-
 namespace {
 
-std::string method_type_of(const std::string& m) {
-  if (m.find("crypto") != std::string::npos || m == "opal-psid-revert") return "crypto_erase";
-  if (m == "ata-sanitize-overwrite" || m == "nvme-sanitize-overwrite" || m == "scsi-sanitize-overwrite" ||
-      m == "scsi-format-unit")
-    return "overwrite";
-  return "block_erase";
-}
-
 void fill_choice(SanitizationChoice& c, const wipe::PlanChoice& chosen, const wipe::Plan& plan) {
-  c.requested_level = wipe::level_name(plan.requested);
-  c.level = wipe::level_name(chosen.level);
+  c.requested_level = plan.requested;
   c.method = chosen.method;
   c.why = chosen.why;
-  c.shortfall = plan.shortfall;
   c.rejected = plan.rejected;
 }
 
 /// The content a method defines, as the read-back checks it (docs/verification.md, "Expected
 /// content after a firmware erase").
-PassPattern expected_result(const std::string& m, const ProbedDrive& drive) {
+PassPattern expected_result(SanitizeMethod m, const ProbedDrive& drive) {
   PassPattern p;
-  if (method_type_of(m) == "crypto_erase") {
-    p.kind = PatternKind::looks_random;
-    p.origin = "crypto erase: the old ciphertext read with a new key is noise (or the drive's answer for "
-               "deallocated blocks)";
-  } else if (m == "ata-sanitize-overwrite" || m == "nvme-sanitize-overwrite" || m == "scsi-sanitize-overwrite") {
-    p.kind = PatternKind::fixed;
-    p.bytes = {std::byte{0}};
-    p.origin = "sanitize overwrite with the pattern wipeproof sent (0x00000000, one pass)";
-  } else if (m.rfind("nvme-format", 0) == 0 && drive.ns && (drive.ns->dlfeat & 0x7) == 1) {
-    p.kind = PatternKind::fixed;
-    p.bytes = {std::byte{0}};
-    p.origin = "NVMe Format NVM: deallocated blocks read zeroes (DLFEAT=1)";
-  } else if (m == "ata-security-erase" || m == "ata-sanitize-block" || m == "nvme-sanitize-block" ||
-             m == "scsi-sanitize-block") {
-    p.kind = PatternKind::uniform;
-    p.origin = m == "ata-security-erase" ? "ATA normal security erase: binary zeroes or ones (ACS-3 7.45)"
-                                         : "block erase: zeroes, ones or one vendor byte in every block";
-  } else {
-    p.kind = PatternKind::any;
-    p.origin = "vendor-defined result: no recognisable content, and every fingerprinted block changed";
+  switch (method_info(m).result) {
+    case DefinedResult::noise:
+      p.kind = PatternKind::looks_random;
+      p.origin = "crypto erase: the old ciphertext read with a new key is noise (or the drive's answer for "
+                 "deallocated blocks)";
+      return p;
+    case DefinedResult::zeroes:
+      p.kind = PatternKind::fixed;
+      p.bytes = {std::byte{0}};
+      p.origin = "sanitize overwrite with the pattern wipeproof sent (0x00000000, one pass)";
+      return p;
+    case DefinedResult::zeroes_if_dlfeat:
+      if (drive.ns && (drive.ns->dlfeat & 0x7) == 1) {
+        p.kind = PatternKind::fixed;
+        p.bytes = {std::byte{0}};
+        p.origin = "NVMe Format NVM: deallocated blocks read zeroes (DLFEAT=1)";
+        return p;
+      }
+      break;
+    case DefinedResult::uniform:
+      p.kind = PatternKind::uniform;
+      p.origin = m == SanitizeMethod::ata_security_erase ? "ATA normal security erase: binary zeroes or ones (ACS-3 7.45)"
+                                                         : "block erase: zeroes, ones or one vendor byte in every block";
+      return p;
+    case DefinedResult::vendor_defined:
+    case DefinedResult::passes:
+    case DefinedResult::stated:
+      break;
   }
+  p.kind = PatternKind::any;
+  p.origin = "vendor-defined result: no recognisable content, and every fingerprinted block changed";
   return p;
+}
+
+/// Sends the method's command through its path. Nothing here judges the result.
+wipe::FirmwareReport send_firmware_command(SanitizeMethod m, DriveTransports& transports, const ProbedDrive& drive,
+                                           const std::string& recovery_file, const std::string& device_label,
+                                           const FirmwareJobOptions& o, const ProgressCallback& progress,
+                                           EraseEvidence& ev) {
+  wipe::FirmwareReport fw;
+  fw.method = m;
+  auto no_path = [&](const char* what) {
+    fw.failure = std::string("no ") + what + " command path to the drive";
+    return fw;
+  };
+  using SM = SanitizeMethod;
+  switch (method_info(m).path) {
+    case CommandPath::opal: {
+      if (!transports.opal) return no_path("Opal");
+      auto r = transports.opal->psid_revert(transports.psid);
+      fw.commands.push_back({"TCG Opal Revert (AdminSP, PSID authority)", "via sed-opal IOC_OPAL_PSID_REVERT_TPR",
+                             r ? "ok" : r.error().context, now_utc()});
+      fw.completed = r.has_value();
+      if (!r) fw.failure = r.error().context;
+      return fw;
+    }
+    case CommandPath::scsi:
+      if (!transports.ata) return no_path("SCSI");
+      if (m == SM::scsi_format_unit) return wipe::scsi_format_unit(*transports.ata);
+      return wipe::scsi_sanitize(*transports.ata, m == SM::scsi_sanitize_crypto ? 3 : m == SM::scsi_sanitize_block ? 2 : 1,
+                                 o.poll, progress);
+    case CommandPath::ata: {
+      if (!transports.ata || !drive.caps.ata) return no_path("ATA");
+      if (m == SM::ata_sanitize_crypto || m == SM::ata_sanitize_block || m == SM::ata_sanitize_overwrite) {
+        ata::SanitizeAction a = m == SM::ata_sanitize_crypto  ? ata::SanitizeAction::crypto_scramble
+                                : m == SM::ata_sanitize_block ? ata::SanitizeAction::block_erase
+                                                              : ata::SanitizeAction::overwrite;
+        return wipe::ata_sanitize(*transports.ata, a, {}, o.poll, progress);
+      }
+      wipe::SecurityEraseOptions so;
+      so.enhanced = m == SM::ata_security_erase_enhanced;
+      so.recovery_file = recovery_file;
+      so.device_label = device_label;
+      return wipe::ata_security_erase(*transports.ata, *drive.caps.ata, so);
+    }
+    case CommandPath::nvme: {
+      if (!transports.nvme) return no_path("NVMe");
+      nvme::NvmeTransport* tr = transports.nvme;
+      if (m == SM::nvme_format_crypto || m == SM::nvme_format_user_data) {
+        std::uint8_t lbaf = drive.ns ? drive.ns->lbaf_in_use : 0;
+        return wipe::nvme_format(*tr, drive.nsid ? drive.nsid : 1, lbaf,
+                                 m == SM::nvme_format_crypto ? nvme::SecureErase::crypto : nvme::SecureErase::user_data);
+      }
+      nvme::SanitizeAction a = m == SM::nvme_sanitize_crypto  ? nvme::SanitizeAction::crypto_erase
+                               : m == SM::nvme_sanitize_block ? nvme::SanitizeAction::block_erase
+                                                              : nvme::SanitizeAction::overwrite;
+      nvme::SanitizeParams sp;
+      // EMVS: keep the drive in the Media Verification state so the read-back sees the media,
+      // not the deallocated-block answer (NVMe 2.1 8.1.24.4).
+      sp.enter_media_verification = drive.caps.nvme && drive.caps.nvme->media_verification();
+      fw = wipe::nvme_sanitize(*tr, a, sp, o.poll, progress);
+      ev.media_verification_used = sp.enter_media_verification && fw.completed;
+      ev.media_verification_note = sp.enter_media_verification
+                                       ? "sanitize started with EMVS; the read-back saw the media"
+                                       : "the controller does not support media verification (SANICAP.VERS = 0)";
+      return fw;
+    }
+    case CommandPath::host_writes:
+    case CommandPath::none:
+      break;
+  }
+  fw.failure = std::string(sanitize_method_name(m)) + " is not a firmware method";
+  return fw;
 }
 
 }  // namespace
 
-void describe_overwrite_choice(WipeRecord& rec, const wipe::Plan* plan, const std::string& requested_level) {
+Result<void> record_hidden_areas(SanitizationChoice& c, const ProbedDrive& drive, device::ScsiTransport* ata,
+                                 bool restore) {
+  if (!drive.hidden) return {};
+  const wipe::HiddenAreas& h = *drive.hidden;
+  c.sectors_before = h.current_sectors;
+  c.sectors_after = h.current_sectors;
+  c.native_sectors = std::max({h.current_sectors, h.native_sectors.value_or(0), h.dco_sectors.value_or(0)});
+  bool hidden = h.hpa() || h.dco();
+  c.hidden_areas = hidden ? HiddenAreaState::found : HiddenAreaState::none_found;
+  if (!hidden || !restore) return {};
+  if (!ata || !drive.caps.ata) return make_error(ErrorKind::device_status, "no ATA command path to restore the hidden area");
+  WP_RETURN_IF_ERROR(wipe::ata_restore_native_max(*ata, *drive.caps.ata, h));
+  auto after = wipe::ata_identify(*ata);
+  c.sectors_after = after ? after->sectors : h.native_sectors.value_or(h.current_sectors);
+  // Only a visible size that reaches the native maximum proves the area is gone.
+  if (c.sectors_after >= c.native_sectors) c.hidden_areas = HiddenAreaState::removed;
+  return {};
+}
+
+void describe_overwrite_choice(WipeRecord& rec, const wipe::Plan* plan) {
   SanitizationChoice& c = rec.choice;
-  c.method = "overwrite";
-  c.method_type = "overwrite";
-  c.level = "clear";
-  c.requested_level = requested_level;
+  c.method = SanitizeMethod::overwrite;
   c.why = plan ? plan->chosen.why : "method forced with --method " + rec.method.name;
   if (plan) {
+    c.requested_level = plan->requested;
     c.rejected = plan->rejected;
-    c.shortfall = plan->shortfall;
   }
 }
 
 WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports, const device::Target& target,
-                            const ProbedDrive& drive,
-                            const wipe::PlanChoice& chosen, const wipe::Plan& plan, const JobSpec& spec,
-                            const FirmwareJobOptions& o, const ProgressCallback& progress, const CancelToken& cancel) {
+                            const ProbedDrive& drive, const wipe::PlanChoice& chosen, const wipe::Plan& plan,
+                            const JobSpec& spec, const FirmwareJobOptions& o, const ProgressCallback& progress,
+                            const CancelToken& cancel) {
   auto header = new_record();
   WipeRecord rec = header ? *header : WipeRecord{};
+  if (!header) rec.job_faults.push_back("record header incomplete: " + header.error().context);
   rec.started = now_utc();
   rec.device = target.identity;
   rec.device.size_bytes = dev.geometry().size_bytes;
@@ -89,15 +176,14 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
   enrich_identity(rec.device, drive);
   rec.choice.smart_before = drive.smart;
   rec.choice.retired_blocks = drive.retired;
-  rec.method = {chosen.method, chosen.why, "planner (docs/methods.md, How wipeproof chooses)", 1, false};
+  const SanitizeMethod m = chosen.method;
+  rec.method = {sanitize_method_name(m), chosen.why, "planner (docs/methods.md, How wipeproof chooses)", 1, false};
   rec.verification.mode = VerifyMode::sample;
   fill_choice(rec.choice, chosen, plan);
-  rec.choice.method_type = method_type_of(chosen.method);
-  rec.choice.hidden_areas = "not_checked";
+  rec.choice.other_namespaces = o.other_namespaces;
   auto fail = [&](std::string why) {
     rec.choice.firmware_failure = std::move(why);
     rec.finished = now_utc();
-    decide_outcome(rec);
     return rec;
   };
 
@@ -120,76 +206,14 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
   if (!before) return fail("reading the pre-erase sample: " + before.error().context);
   ev.fingerprinted_blocks = before->lbas.size();
 
-  // 2. The firmware command.
-  wipe::FirmwareReport fw;
-  const std::string& m = chosen.method;
-  if (m == "opal-psid-revert") {
-    if (!transports.opal) return fail("no Opal command path to the drive");
-    auto r = transports.opal->psid_revert(transports.psid);
-    fw.method = m;
-    fw.commands.push_back({"TCG Opal Revert (AdminSP, PSID authority)", "via sed-opal IOC_OPAL_PSID_REVERT_TPR",
-                           r ? "ok" : r.error().context, now_utc()});
-    fw.completed = r.has_value();
-    if (!r) fw.failure = r.error().context;
-  } else if (m.rfind("scsi-", 0) == 0) {
-    if (!transports.ata) return fail("no SCSI command path to the drive");
-    if (m == "scsi-format-unit") {
-      fw = wipe::scsi_format_unit(*transports.ata);
-    } else {
-      std::uint8_t sa = m == "scsi-sanitize-crypto" ? 3 : m == "scsi-sanitize-block" ? 2 : 1;
-      fw = wipe::scsi_sanitize(*transports.ata, sa, o.poll, progress);
-    }
-  } else if (m.rfind("ata-", 0) == 0) {
-    if (!transports.ata || !drive.caps.ata) return fail("no ATA command path to the drive");
-    device::ScsiTransport* tr = transports.ata;
-    ata::AtaIdentify id = *drive.caps.ata;
-    if (drive.hidden) {
-      rec.choice.sectors_before = drive.hidden->current_sectors;
-      rec.choice.sectors_after = drive.hidden->current_sectors;
-      bool hidden = drive.hidden->hpa() || drive.hidden->dco();
-      rec.choice.hidden_areas = hidden ? "found" : "none_found";
-      if (hidden && o.restore_hidden) {
-        if (auto r = wipe::ata_restore_native_max(*tr, id, *drive.hidden); !r)
-          return fail("restoring the native max address: " + r.error().context);
-        auto after = wipe::ata_identify(*tr);
-        rec.choice.sectors_after = after ? after->sectors : *drive.hidden->native_sectors;
-        rec.choice.hidden_areas = "removed";
-      }
-    }
-    if (m == "ata-sanitize-crypto" || m == "ata-sanitize-block" || m == "ata-sanitize-overwrite") {
-      ata::SanitizeAction a = m == "ata-sanitize-crypto"  ? ata::SanitizeAction::crypto_scramble
-                              : m == "ata-sanitize-block" ? ata::SanitizeAction::block_erase
-                                                          : ata::SanitizeAction::overwrite;
-      fw = wipe::ata_sanitize(*tr, a, {}, o.poll, progress);
-    } else {
-      wipe::SecurityEraseOptions so;
-      so.enhanced = m == "ata-security-erase-enhanced";
-      so.recovery_file = (std::filesystem::path(o.recovery_dir) / (rec.record_id + ".ata-password.json")).string();
-      so.device_label = target.path + " serial " + target.identity.serial;
-      fw = wipe::ata_security_erase(*tr, id, so);
-    }
-  } else {
-    if (!transports.nvme) return fail("no NVMe command path to the drive");
-    nvme::NvmeTransport* tr = transports.nvme;
-    if (m == "nvme-format-crypto" || m == "nvme-format-user-data") {
-      std::uint8_t lbaf = drive.ns ? drive.ns->lbaf_in_use : 0;
-      fw = wipe::nvme_format(*tr, drive.nsid ? drive.nsid : 1, lbaf,
-                             m == "nvme-format-crypto" ? nvme::SecureErase::crypto : nvme::SecureErase::user_data);
-    } else {
-      nvme::SanitizeAction a = m == "nvme-sanitize-crypto"  ? nvme::SanitizeAction::crypto_erase
-                               : m == "nvme-sanitize-block" ? nvme::SanitizeAction::block_erase
-                                                            : nvme::SanitizeAction::overwrite;
-      nvme::SanitizeParams sp;
-      // EMVS: keep the drive in the Media Verification state so the read-back sees the media,
-      // not the deallocated-block answer (NVMe 2.1 8.1.24.4).
-      sp.enter_media_verification = drive.caps.nvme && drive.caps.nvme->media_verification();
-      fw = wipe::nvme_sanitize(*tr, a, sp, o.poll, progress);
-      ev.media_verification_used = sp.enter_media_verification && fw.completed;
-      ev.media_verification_note = sp.enter_media_verification
-                                       ? "sanitize started with EMVS; the read-back saw the media"
-                                       : "the controller does not support media verification (SANICAP.VERS = 0)";
-    }
-  }
+  // 2. The firmware command (hidden areas first: an ATA erase covers them, but the record says
+  // what was there).
+  if (method_info(m).path == CommandPath::ata)
+    if (auto h = record_hidden_areas(rec.choice, drive, transports.ata, o.restore_hidden); !h)
+      return fail("restoring the native max address: " + h.error().context);
+  std::string recovery = (std::filesystem::path(o.recovery_dir) / (rec.record_id + ".ata-password.json")).string();
+  wipe::FirmwareReport fw = send_firmware_command(m, transports, drive, recovery,
+                                                  target.path + " serial " + target.identity.serial, o, progress, ev);
   for (const auto& c : fw.commands) rec.choice.commands.push_back({c.name, c.parameters, c.result, c.at});
   if (!drive.smart.empty()) rec.choice.smart_after = smart_summary(transports.ata, transports.nvme);
   rec.choice.firmware_completed = fw.completed;
@@ -228,6 +252,8 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
       ev.media_note = "every block read back as zeroes or ones on a flash drive without media verification: the "
                       "drive may answer so for deallocated blocks whatever its media still holds";
     }
+  } else {
+    rec.verification.mode = VerifyMode::none;
   }
   if (ev.media_verification_used && transports.nvme) {
     wipe::FirmwareReport exit_report;
@@ -237,7 +263,6 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
   }
   rec.verification.evidence = std::move(ev);
   rec.finished = now_utc();
-  decide_outcome(rec);
   return rec;
 }
 

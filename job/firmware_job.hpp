@@ -4,6 +4,7 @@
 // namespace) is verified like an overwrite pass; otherwise sampled blocks must have changed
 // since before the erase (NIST SP 800-88 App. D), and libblkid must find no signature.
 #include <string>
+#include <vector>
 
 #include "device/opal/opal.hpp"
 #include "job/drive_probe.hpp"
@@ -24,12 +25,11 @@ struct FirmwareJobOptions {
   std::string recovery_dir = ".";  ///< ATA security erase password recovery file goes here
   bool restore_hidden = false;     ///< set the accessible max back to native first
   wipe::PollOptions poll;
+  std::vector<std::string> other_namespaces;  ///< namespaces a controller-wide command also erases
 };
 
-/// True for the planner's firmware method names (everything but "overwrite").
-bool is_firmware_method(const std::string& method);
-
-/// Runs `method` on the drive. `dev` is the target opened for the job (read-back goes through it).
+/// Runs the chosen firmware method on the drive and gathers the evidence; the caller judges it
+/// (job/outcome.hpp) once everything else is in. `dev` is the target opened for the job (read-back goes through it).
 /// The record's choice holds the planner's reasoning, the commands sent and the level reached.
 WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports, const device::Target& target,
                             const ProbedDrive& drive,
@@ -38,6 +38,11 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
                             const CancelToken& cancel);
 
 /// Fills record.choice for an overwrite job from the plan (or a forced --method).
-void describe_overwrite_choice(WipeRecord& record, const wipe::Plan* plan, const std::string& requested_level);
+void describe_overwrite_choice(WipeRecord& record, const wipe::Plan* plan);
+
+/// Records the ATA hidden areas the probe found in `choice` and, with `restore`, sets the
+/// accessible maximum back to native first (the drive must then show the native size).
+Result<void> record_hidden_areas(SanitizationChoice& choice, const ProbedDrive& drive, device::ScsiTransport* ata,
+                                 bool restore);
 
 }  // namespace wipeproof::job

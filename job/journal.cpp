@@ -51,7 +51,8 @@ json start_to_json(const JournalStart& s) {
           {"backing_file", s.backing_file},
           {"passes", passes},
           {"verify", {{"mode", verify_mode_name(s.verify_mode)}, {"coverage_ppm", s.coverage_ppm},
-                      {"seed_hex", s.seed_hex}, {"min_samples", s.min_samples}, {"search", s.search}}}};
+                      {"seed_hex", s.seed_hex}, {"min_samples", s.min_samples}, {"search", s.search}}},
+          {"issuer", json::parse(s.issuer_json, nullptr, false).is_object() ? json::parse(s.issuer_json) : json::object()}};
 }
 
 /// The verification counters a checkpoint keeps (verify_progress_from_json reads them back).
@@ -92,6 +93,11 @@ JournalStart start_from_json(const json& j) {
   s.seed_hex = v.at("seed_hex").get<std::string>();
   s.min_samples = v.at("min_samples").get<std::uint64_t>();
   s.search = v.at("search").get<std::vector<std::string>>();
+  // Journals written before the issuer was kept have none: resume then needs the flags again.
+  if (j.contains("issuer")) {
+    if (!j.at("issuer").is_object()) throw std::invalid_argument("issuer is not an object");
+    s.issuer_json = j.at("issuer").dump();
+  }
   return s;
 }
 

@@ -39,6 +39,10 @@ struct JournalStart {
   std::string seed_hex;          ///< sample plan seed; empty unless verify_mode is sample
   std::uint64_t min_samples = 0;
   std::vector<std::string> search;
+  /// Who issues the certificate and for whom (people, organisation, site file, key directory,
+  /// or unsigned), as the CLI gave it: resume signs with the same, not with whoever resumes.
+  /// A JSON object the job layer keeps but does not read; never key material.
+  std::string issuer_json = "{}";
 };
 
 struct JournalCheckpoint {

@@ -32,7 +32,7 @@ ProbedDrive TargetSession::probe() {
   return probe_paths(target_, sim_->scsi_path(), sim_->nvme_path(), sim_->nvme_path() ? 1 : 0);
 }
 
-OpenedPaths TargetSession::paths_for(const std::string& method, const std::string& psid) {
+OpenedPaths TargetSession::paths_for(SanitizeMethod method, const std::string& psid) {
   OpenedPaths p;
   p.transports.psid = psid;
   if (sim_) {
@@ -40,12 +40,20 @@ OpenedPaths TargetSession::paths_for(const std::string& method, const std::strin
     p.transports.nvme = sim_->nvme_path();
     return p;
   }
-  if (method == "opal-psid-revert") {
-    if (auto t = opal::open_opal(target_.path); t) p.opal = std::move(*t);
-  } else if (method.rfind("ata-", 0) == 0 || method.rfind("scsi-", 0) == 0) {
-    if (auto t = device::open_scsi_transport(target_.path); t) p.scsi = std::move(*t);
-  } else if (auto t = nvme::open_nvme_transport(target_.path); t) {
-    p.nvme = std::move(*t);
+  switch (method_info(method).path) {
+    case CommandPath::opal:
+      if (auto t = opal::open_opal(target_.path); t) p.opal = std::move(*t);
+      break;
+    case CommandPath::ata:
+    case CommandPath::scsi:
+      if (auto t = device::open_scsi_transport(target_.path); t) p.scsi = std::move(*t);
+      break;
+    case CommandPath::nvme:
+      if (auto t = nvme::open_nvme_transport(target_.path); t) p.nvme = std::move(*t);
+      break;
+    case CommandPath::host_writes:
+    case CommandPath::none:
+      break;
   }
   p.transports.ata = p.scsi.get();
   p.transports.nvme = p.nvme.get();

@@ -33,7 +33,7 @@ class TargetSession {
   Result<std::unique_ptr<device::BlockDevice>> open_for_wipe(const device::WipeAuthorization& auth);
   ProbedDrive probe();
   /// The command paths `method` needs (ATA/SCSI, NVMe or Opal).
-  OpenedPaths paths_for(const std::string& method, const std::string& psid);
+  OpenedPaths paths_for(SanitizeMethod method, const std::string& psid);
   std::function<SignatureScan()> scanner();
   /// Saves a simulated drive's media to its backing file; nothing for real targets.
   Result<void> finish();

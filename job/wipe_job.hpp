@@ -46,7 +46,8 @@ Result<JobPlan> plan_job(const device::DeviceGeometry& geometry, const JobSpec& 
 class JournalWriter;
 struct ResumePoint;
 
-/// Runs a planned job. The record is complete even when the job fails or is interrupted.
+/// Runs a planned job and judges it (job/outcome.hpp): for callers with nothing more to add
+/// (the demo, tests). The record is complete even when the job fails or is interrupted.
 WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec,
                    const JobPlan& plan, const ProgressCallback& progress, const CancelToken& cancel);
 
@@ -55,7 +56,7 @@ WipeRecord run_job(device::BlockDevice& dev, const DeviceIdentity& identity, con
 WipeRecord begin_record(const device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec);
 
 /// Runs the passes and the verification into `record` (from begin_record, or the journal's
-/// header on resume). With `journal`, checkpoints and pass ends are written to it as they happen;
+/// header on resume) — evidence only: the caller judges it once everything else is in. With `journal`, checkpoints and pass ends are written to it as they happen;
 /// with `resume`, work continues from that point (journal.hpp) instead of starting over.
 WipeRecord execute_job(device::BlockDevice& dev, WipeRecord record, const JobSpec& spec, const JobPlan& plan,
                        const ProgressCallback& progress, const CancelToken& cancel, JournalWriter* journal = nullptr,
@@ -74,11 +75,6 @@ struct VerifyContinuation {
 VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expected, const JobSpec& spec,
                               const std::optional<verify::SamplePlan>& plan, const ProgressCallback& progress,
                               const CancelToken& cancel, const VerifyContinuation& continuation = {});
-
-/// The outcome rules (docs/record.md): interrupted beats everything; a mismatch, a signature or
-/// an aborted pass means not_erased; I/O errors or a skipped verification mean
-/// erased_with_exceptions. Fills record.outcome and record.exceptions.
-void decide_outcome(WipeRecord& record);
 
 /// The common header of every record: id, tool, binary hash, host.
 Result<WipeRecord> new_record();

@@ -39,7 +39,7 @@ Result<ata::AtaIdentify> ata_identify(device::ScsiTransport& t) {
 
 FirmwareReport ata_security_erase(device::ScsiTransport& t, const ata::AtaIdentify& id, SecurityEraseOptions o) {
   FirmwareReport r;
-  r.method = o.enhanced ? "ata-security-erase-enhanced" : "ata-security-erase";
+  r.method = o.enhanced ? SanitizeMethod::ata_security_erase_enhanced : SanitizeMethod::ata_security_erase;
   if (!id.security_supported) return fail(r, "the drive does not support the ATA Security feature set");
   if (id.security_frozen)
     return fail(r, "security is frozen (the BIOS sent FREEZE LOCK): suspend and resume (--unfreeze) or hot-plug the drive");
@@ -110,9 +110,9 @@ FirmwareReport ata_sanitize(device::ScsiTransport& t, ata::SanitizeAction action
   const char* name = action == ata::SanitizeAction::crypto_scramble ? "CRYPTO SCRAMBLE EXT"
                      : action == ata::SanitizeAction::block_erase   ? "BLOCK ERASE EXT"
                                                                     : "OVERWRITE EXT";
-  r.method = action == ata::SanitizeAction::crypto_scramble ? "ata-sanitize-crypto"
-             : action == ata::SanitizeAction::block_erase   ? "ata-sanitize-block"
-                                                            : "ata-sanitize-overwrite";
+  r.method = action == ata::SanitizeAction::crypto_scramble ? SanitizeMethod::ata_sanitize_crypto
+             : action == ata::SanitizeAction::block_erase   ? SanitizeMethod::ata_sanitize_block
+                                                            : SanitizeMethod::ata_sanitize_overwrite;
   auto start = ata::ata_execute(t, ata::sanitize(action, o), {});
   log(r, std::string("SANITIZE ") + name,
       action == ata::SanitizeAction::overwrite ? fmt::format("pattern 0x{:08x}, {} pass(es)", o.pattern, o.passes) : "",
@@ -201,7 +201,7 @@ Result<ScsiSanitizeSupport> scsi_sanitize_support(device::ScsiTransport& t) {
 
 FirmwareReport scsi_format_unit(device::ScsiTransport& t) {
   FirmwareReport r;
-  r.method = "scsi-format-unit";
+  r.method = SanitizeMethod::scsi_format_unit;
   auto params = scsi::format_unit_security_initialize_parameters();
   // sg_format's rule of thumb without IMMED: 20 h up to 4 TB.
   auto res = t.execute(scsi::format_unit_cdb(), std::as_writable_bytes(std::span(params)),
@@ -221,7 +221,7 @@ FirmwareReport scsi_format_unit(device::ScsiTransport& t) {
 FirmwareReport scsi_sanitize(device::ScsiTransport& t, std::uint8_t sa, const PollOptions& poll,
                              const ProgressCallback& progress) {
   FirmwareReport r;
-  r.method = sa == 3 ? "scsi-sanitize-crypto" : sa == 2 ? "scsi-sanitize-block" : "scsi-sanitize-overwrite";
+  r.method = sa == 3 ? SanitizeMethod::scsi_sanitize_crypto : sa == 2 ? SanitizeMethod::scsi_sanitize_block : SanitizeMethod::scsi_sanitize_overwrite;
   std::vector<std::uint8_t> params;
   if (sa == 1) params = scsi::overwrite_parameters(1, false, {0x00, 0x00, 0x00, 0x00});
   auto cdb = scsi::sanitize_cdb(static_cast<scsi::SanitizeAction>(sa), true, false, static_cast<std::uint16_t>(params.size()));
@@ -264,7 +264,7 @@ FirmwareReport scsi_sanitize(device::ScsiTransport& t, std::uint8_t sa, const Po
 
 FirmwareReport nvme_format(nvme::NvmeTransport& t, std::uint32_t nsid, std::uint8_t lbaf, nvme::SecureErase ses) {
   FirmwareReport r;
-  r.method = ses == nvme::SecureErase::crypto ? "nvme-format-crypto" : "nvme-format-user-data";
+  r.method = ses == nvme::SecureErase::crypto ? SanitizeMethod::nvme_format_crypto : SanitizeMethod::nvme_format_user_data;
   // Format can take minutes on large drives: nvme-cli's default is 600 s; allow an hour.
   nvme::NvmeCommand cmd = nvme::format_nvm(nsid, lbaf, ses, 3600000);
   auto c = t.admin(cmd, {});
@@ -279,9 +279,9 @@ FirmwareReport nvme_format(nvme::NvmeTransport& t, std::uint32_t nsid, std::uint
 FirmwareReport nvme_sanitize(nvme::NvmeTransport& t, nvme::SanitizeAction action, const nvme::SanitizeParams& p,
                              const PollOptions& poll, const ProgressCallback& progress) {
   FirmwareReport r;
-  r.method = action == nvme::SanitizeAction::crypto_erase ? "nvme-sanitize-crypto"
-             : action == nvme::SanitizeAction::block_erase ? "nvme-sanitize-block"
-                                                           : "nvme-sanitize-overwrite";
+  r.method = action == nvme::SanitizeAction::crypto_erase ? SanitizeMethod::nvme_sanitize_crypto
+             : action == nvme::SanitizeAction::block_erase ? SanitizeMethod::nvme_sanitize_block
+                                                           : SanitizeMethod::nvme_sanitize_overwrite;
   nvme::NvmeCommand cmd = nvme::sanitize(action, p);
   auto c = t.admin(cmd, {});
   std::string res = !c ? c.error().context : c->ok() ? "ok" : nvme::status_text(c->status);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/progress.hpp"
+#include "core/sanitize_method.hpp"
 #include "core/result.hpp"
 #include "device/ata/ata_command.hpp"
 #include "device/ata/ata_identify.hpp"
@@ -26,7 +27,7 @@ struct FirmwareCommand {
 };
 
 struct FirmwareReport {
-  std::string method;                 ///< "ata-sanitize-crypto", "nvme-format-ses1", ...
+  SanitizeMethod method = SanitizeMethod::overwrite;
   std::vector<FirmwareCommand> commands;
   bool completed = false;
   std::string failure;                ///< why not, when !completed

@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "device/ata/ata_identify.hpp"
+#include "core/sanitize_method.hpp"
 #include "device/nvme/nvme_command.hpp"
 
 namespace wipeproof::wipe {
 
-enum class Level { clear, purge };
+/// The levels a request can name (IEEE 2883); `none` only describes results.
+using Level = SanitizeLevel;
 const char* level_name(Level l);
 
 struct DriveCapabilities {
@@ -36,7 +38,7 @@ struct DriveCapabilities {
 };
 
 struct PlanChoice {
-  std::string method;   ///< "nvme-sanitize-crypto", ..., "overwrite"
+  SanitizeMethod method = SanitizeMethod::overwrite;
   Level level = Level::clear;
   std::string why;
 };

@@ -57,7 +57,8 @@ AtaIdentify parse_identify(std::span<const std::byte> d) {
   id.sectors = id.lba48 ? (std::uint64_t{word(d, 100)} | std::uint64_t{word(d, 101)} << 16 |
                            std::uint64_t{word(d, 102)} << 32 | std::uint64_t{word(d, 103)} << 48)
                         : (std::uint64_t{word(d, 60)} | std::uint64_t{word(d, 61)} << 16);
-  id.rotational = word(d, 217) != 1;
+  id.rotation_rate = word(d, 217);
+  id.rotational = id.rotation_rate != 1;
   id.security_supported = (w82 & 0x0002) || (w128 & 0x0001);
   id.security_enabled = w128 & 0x0002;
   id.security_locked = w128 & 0x0004;

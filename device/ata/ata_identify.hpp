@@ -15,6 +15,8 @@ struct AtaIdentify {
   std::uint64_t sectors = 0;    ///< words 100-103 (48-bit) or 60-61
   bool lba48 = false;           ///< word 83 bit 10
   bool rotational = true;       ///< word 217 != 1
+  /// Word 217 (ACS-3 7.12.7.77): 0 = rate not reported, 1 = non-rotating media, 0401h-FFFEh = rpm.
+  std::uint16_t rotation_rate = 0;
   bool smart_supported = false; ///< word 82 bit 0
   // Security feature set (word 128, words 89/90).
   bool security_supported = false;

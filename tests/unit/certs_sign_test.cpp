@@ -263,6 +263,7 @@ TEST_CASE("certificates: built from a record, validated, missing fields named", 
   r.device.rotational = true;
   r.device.serial = "WD-123";
   r.outcome = Outcome::erased;
+  r.choice.level = SanitizeLevel::clear;
   SiteInfo site;
   site.organisation = "Org";
   site.operator_.name = "Op";
@@ -278,6 +279,7 @@ TEST_CASE("certificates: built from a record, validated, missing fields named", 
   json bad = c;
   bad["sanitization"]["result"] = "probably";
   CHECK_FALSE(validate_certificate(bad));
-  r.outcome = Outcome::not_erased;
-  CHECK(sanitization_level(r) == "none");
+  // The certificate states the record's level; it does not compute one of its own.
+  r.choice.level = SanitizeLevel::none;
+  CHECK(build_certificate(r, site, r.record_id, "2026-11-27T00:00:03.000Z")["sanitization"]["level"] == "none");
 }

@@ -203,43 +203,54 @@ TEST_CASE("planner decisions", "[planner]") {
   n.oacs = 0x2;
   DriveCapabilities nv{"nvme", false, std::nullopt, n, ""};
   Plan p = choose(nv, Level::purge);
-  CHECK(p.chosen.method == "nvme-format-user-data");
+  CHECK(p.chosen.method == SanitizeMethod::nvme_format_user_data);
   CHECK(p.chosen.level == Level::clear);
   CHECK_FALSE(p.meets_request());
   CHECK(p.shortfall.find("purge requested") != std::string::npos);
   CHECK(std::count_if(p.rejected.begin(), p.rejected.end(), [](const std::string& s) { return s.find("SANICAP") != std::string::npos; }) == 3);
-  CHECK(p.fallbacks.back().method == "overwrite");
+  CHECK(p.fallbacks.back().method == SanitizeMethod::overwrite);
   nv.nvme->fna = 0x4;
-  CHECK(choose(nv, Level::purge).chosen.method == "nvme-format-crypto");
+  CHECK(choose(nv, Level::purge).chosen.method == SanitizeMethod::nvme_format_crypto);
   nv.nvme->sanicap = 0x3;
-  CHECK(choose(nv, Level::purge).chosen.method == "nvme-sanitize-crypto");
+  CHECK(choose(nv, Level::purge).chosen.method == SanitizeMethod::nvme_sanitize_crypto);
   CHECK(choose(nv, Level::purge).meets_request());
   nv.nvme->sanicap = 0x2;
-  CHECK(choose(nv, Level::purge).chosen.method == "nvme-sanitize-block");
+  CHECK(choose(nv, Level::purge).chosen.method == SanitizeMethod::nvme_sanitize_block);
 
   DriveCapabilities s{"sata", false, ssd(), std::nullopt, ""};
-  CHECK(choose(s, Level::purge).chosen.method == "ata-sanitize-crypto");
+  CHECK(choose(s, Level::purge).chosen.method == SanitizeMethod::ata_sanitize_crypto);
   s.ata = ssd(false);
-  CHECK(choose(s, Level::purge).chosen.method == "ata-security-erase-enhanced");
+  CHECK(choose(s, Level::purge).chosen.method == SanitizeMethod::ata_security_erase_enhanced);
   CHECK(choose(s, Level::purge).chosen.level == Level::clear);
   s.ata->security_frozen = true;
   Plan fz = choose(s, Level::purge);
-  CHECK(fz.chosen.method == "overwrite");
+  CHECK(fz.chosen.method == SanitizeMethod::overwrite);
   CHECK(std::any_of(fz.rejected.begin(), fz.rejected.end(), [](const std::string& r) { return r.find("frozen") != std::string::npos; }));
 
   auto hdd = ssd();
   hdd.rotational = true;
   hdd.overwrite_supported = true;
   DriveCapabilities h{"sata", true, hdd, std::nullopt, ""};
-  CHECK(choose(h, Level::purge).chosen.method == "ata-sanitize-overwrite");
+  CHECK(choose(h, Level::purge).chosen.method == SanitizeMethod::ata_sanitize_overwrite);
   DriveCapabilities usb{"usb", true, std::nullopt, std::nullopt, "the USB bridge does not pass ATA PASS-THROUGH"};
   Plan u = choose(usb, Level::purge);
-  CHECK(u.chosen.method == "overwrite");
+  CHECK(u.chosen.method == SanitizeMethod::overwrite);
   CHECK(u.rejected.front().find("USB bridge") != std::string::npos);
   CHECK(choose(usb, Level::clear).meets_request());
 }
 
 #include "device/scsi/scsi_command.hpp"
+
+namespace Catch {
+template <>
+struct StringMaker<wipeproof::SanitizeMethod> {
+  static std::string convert(wipeproof::SanitizeMethod m) { return wipeproof::sanitize_method_name(m); }
+};
+template <>
+struct StringMaker<wipeproof::SanitizeLevel> {
+  static std::string convert(wipeproof::SanitizeLevel l) { return wipeproof::sanitize_level_name(l); }
+};
+}  // namespace Catch
 
 TEST_CASE("SCSI SANITIZE CDB and parameter layouts (SBC-4 5.30)", "[scsi][builder]") {
   CHECK(scsi::sanitize_cdb(scsi::SanitizeAction::crypto_erase, true, false, 0) ==
@@ -278,7 +289,7 @@ TEST_CASE("SCSI sanitize against the simulated SAS drive: support, progress, fai
   caps.rotational = true;
   caps.scsi_sanitize_crypto = true;
   Plan p = plan_sanitization(caps, Level::purge);
-  CHECK(p.chosen.method == "scsi-sanitize-crypto");
+  CHECK(p.chosen.method == SanitizeMethod::scsi_sanitize_crypto);
   CHECK(p.meets_request());
 }
 
@@ -295,7 +306,7 @@ TEST_CASE("SCSI FORMAT UNIT with security initialize as the Clear fallback", "[s
   caps.bus = "sas";
   caps.scsi_format_unit = true;
   Plan p = plan_sanitization(caps, Level::purge);
-  CHECK(p.chosen.method == "scsi-format-unit");
+  CHECK(p.chosen.method == SanitizeMethod::scsi_format_unit);
   CHECK(p.chosen.level == Level::clear);
   CHECK_FALSE(p.meets_request());
   scsi::SimScsiDrive none(false, false, false, 4096, false);

@@ -6,6 +6,7 @@
 #include "core/pass_stream.hpp"
 #include "device/sim_block_device.hpp"
 #include "job/journal.hpp"
+#include "job/outcome.hpp"
 #include "job/resume.hpp"
 #include "job/wipe_job.hpp"
 
@@ -96,6 +97,7 @@ std::string run_until_stopped(const TempDir& dir, device::SimBlockDevice& sim, c
   auto writer = job::JournalWriter::create(dir.path.string(), j.start);
   REQUIRE(writer);
   WipeRecord first = job::execute_job(dev, j.start.header, j.spec, j.plan, {}, cancel, &*writer, nullptr, kEveryBlock);
+  job::apply_verdict(first);
   REQUIRE(first.outcome == Outcome::interrupted);
   return writer->path();
 }
@@ -113,6 +115,7 @@ TEST_CASE("a job stopped mid-pass resumes from its journal and leaves what an un
     auto writer = job::JournalWriter::create(dir.path.string(), j.start);
     REQUIRE(writer);
     WipeRecord first = job::execute_job(dev, j.start.header, j.spec, j.plan, {}, cancel, &*writer, nullptr, kEveryBlock);
+    job::apply_verdict(first);
     REQUIRE(first.outcome == Outcome::interrupted);
 
     auto state = job::read_journal(writer->path());
@@ -156,6 +159,7 @@ TEST_CASE("resume continues the counter of a random pass and carries the pass re
   header.interruptions.push_back(point->interruption);
   writer->resumed(point->interruption);
   WipeRecord rec = job::execute_job(dev, header, j.spec, j.plan, {}, cancel, &*writer, &*point, kEveryBlock);
+  job::apply_verdict(rec);
   CHECK(rec.outcome == Outcome::erased);
   CHECK(dev.first_write_offset == point->overwrite.current.offset);  // not from 0
   REQUIRE(rec.passes.size() == 3);
@@ -184,6 +188,7 @@ TEST_CASE("verification stopped part-way resumes its reads and counters", "[jour
   CancelToken cancel;
   StoppingDevice dev(sim, cancel, SIZE_MAX);
   WipeRecord rec = job::execute_job(dev, state->start.header, j.spec, j.plan, {}, cancel, nullptr, &*point, kEveryBlock);
+  job::apply_verdict(rec);
   CHECK(rec.outcome == Outcome::erased);
   CHECK(dev.writes == 0);
   CHECK(dev.reads == 64 - point->first_read);  // only the reads not yet done

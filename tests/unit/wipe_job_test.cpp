@@ -4,6 +4,18 @@
 #include "device/sim_block_device.hpp"
 #include "job/target_session.hpp"
 #include "job/wipe_job.hpp"
+#include "job/outcome.hpp"
+
+namespace Catch {
+template <>
+struct StringMaker<wipeproof::SanitizeMethod> {
+  static std::string convert(wipeproof::SanitizeMethod m) { return wipeproof::sanitize_method_name(m); }
+};
+template <>
+struct StringMaker<wipeproof::SanitizeLevel> {
+  static std::string convert(wipeproof::SanitizeLevel l) { return wipeproof::sanitize_level_name(l); }
+};
+}  // namespace Catch
 
 using namespace wipeproof;
 
@@ -129,14 +141,14 @@ TEST_CASE("outcome rules", "[job]") {
   r.verification.status = RunStatus::complete;
   r.verification.signature_scan.performed = true;
   r.verification.signature_scan.clean = true;
-  job::decide_outcome(r);
+  job::apply_verdict(r);
   CHECK(r.outcome == Outcome::erased);
 
   WipeRecord sig = r;
   sig.exceptions.clear();
   sig.verification.signature_scan.clean = false;
   sig.verification.signature_scan.hits.push_back({"ext4", "filesystem", 1080});
-  job::decide_outcome(sig);
+  job::apply_verdict(sig);
   CHECK(sig.outcome == Outcome::not_erased);
   REQUIRE(sig.exceptions.size() == 1);
   CHECK(sig.exceptions[0] == "signature still present: ext4 (filesystem) at byte 1080");
@@ -144,15 +156,23 @@ TEST_CASE("outcome rules", "[job]") {
   WipeRecord unsynced = r;
   unsynced.exceptions.clear();
   unsynced.passes[0].synced = false;
-  job::decide_outcome(unsynced);
+  job::apply_verdict(unsynced);
   CHECK(unsynced.outcome == Outcome::erased_with_exceptions);
 }
 
 #include "device/ata/sim_ata_drive.hpp"
 #include "device/nvme/sim_nvme_drive.hpp"
 #include "job/firmware_job.hpp"
+#include "job/outcome.hpp"
+#include "job/wipe_request.hpp"
 
 namespace {
+
+/// A firmware job's evidence, judged as the job core does at the end.
+WipeRecord judged(WipeRecord r) {
+  job::apply_verdict(r);
+  return r;
+}
 
 device::Target block_target_for(const std::string& name, const std::string& bus) {
   device::Target t;
@@ -188,14 +208,14 @@ TEST_CASE("firmware job: NVMe sanitize, proven by the changed-blocks read-back",
   probed.caps.nvme = caps;
   probed.nsid = 1;
   wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
-  REQUIRE(plan.chosen.method == "nvme-sanitize-crypto");
+  REQUIRE(plan.chosen.method == SanitizeMethod::nvme_sanitize_crypto);
   job::JobSpec spec = spec_for("random", VerifyMode::sample);
   CancelToken cancel;
-  WipeRecord r = job::run_firmware_job(dev, {nullptr, &drive, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
-                                       plan, spec, fast_options(), {}, cancel);
+  WipeRecord r = judged(job::run_firmware_job(dev, {nullptr, &drive, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
+                                       plan, spec, fast_options(), {}, cancel));
   CHECK(r.outcome == Outcome::erased);
-  CHECK(r.choice.level == "purge");
-  CHECK(r.choice.method_type == "crypto_erase");
+  CHECK(r.choice.level == SanitizeLevel::purge);
+  CHECK(method_info(r.choice.method).type == MethodType::crypto_erase);
   CHECK(r.choice.firmware_completed);
   CHECK(r.choice.commands.size() >= 2);
   CHECK(r.verification.passed);
@@ -210,8 +230,8 @@ TEST_CASE("firmware job: NVMe sanitize, proven by the changed-blocks read-back",
 
   drive.fail_next_sanitize();
   std::fill(drive.media().begin(), drive.media().end(), std::byte{0x5A});
-  WipeRecord f = job::run_firmware_job(dev, {nullptr, &drive, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed,
-                                       plan.chosen, plan, spec, fast_options(), {}, cancel);
+  WipeRecord f = judged(job::run_firmware_job(dev, {nullptr, &drive, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed,
+                                       plan.chosen, plan, spec, fast_options(), {}, cancel));
   CHECK(f.outcome == Outcome::not_erased);
   CHECK(f.choice.firmware_failure.find("failed") != std::string::npos);
 }
@@ -245,8 +265,8 @@ TEST_CASE("firmware job: a drive that reports success but changes nothing is cau
   probed.nsid = 1;
   wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
   CancelToken cancel;
-  WipeRecord r = job::run_firmware_job(dev, {nullptr, &liar, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
-                                       plan, spec_for("random", VerifyMode::sample), fast_options(), {}, cancel);
+  WipeRecord r = judged(job::run_firmware_job(dev, {nullptr, &liar, nullptr, {}}, block_target_for("nvme0n1", "nvme"), probed, plan.chosen,
+                                       plan, spec_for("random", VerifyMode::sample), fast_options(), {}, cancel));
   CHECK(r.choice.firmware_completed);
   CHECK(r.outcome == Outcome::not_erased);
   CHECK(r.verification.mismatched_blocks > 0);
@@ -274,19 +294,19 @@ TEST_CASE("firmware job: ATA sanitize with HPA restore", "[job][firmware]") {
   CHECK(probed.smart == "ATA SMART: GOOD (self-assessment passed), 0 bad sectors, 1234 power-on hours, 35 C");
   REQUIRE(probed.hidden->hpa());
   wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
-  REQUIRE(plan.chosen.method == "ata-sanitize-block");
+  REQUIRE(plan.chosen.method == SanitizeMethod::ata_sanitize_block);
   auto o = fast_options();
   o.restore_hidden = true;
   CancelToken cancel;
-  WipeRecord r = job::run_firmware_job(dev, {&drive, nullptr, nullptr, {}}, block_target_for("sda", "sata"), probed, plan.chosen,
-                                       plan, spec_for("random", VerifyMode::sample), o, {}, cancel);
+  WipeRecord r = judged(job::run_firmware_job(dev, {&drive, nullptr, nullptr, {}}, block_target_for("sda", "sata"), probed, plan.chosen,
+                                       plan, spec_for("random", VerifyMode::sample), o, {}, cancel));
   // Block erase on a flash drive reads zeroes: without media verification that may be the
   // drive's answer for deallocated blocks, so the result is not a plain "erased".
   CHECK(r.outcome == Outcome::erased_with_exceptions);
   REQUIRE(r.verification.evidence);
   CHECK_FALSE(r.verification.evidence->media_inspected);
   CHECK(r.verification.evidence->canaries_surviving.empty());
-  CHECK(r.choice.hidden_areas == "removed");
+  CHECK(r.choice.hidden_areas == HiddenAreaState::removed);
   CHECK(r.choice.smart_after == probed.smart);
   CHECK(r.device.serial == "S1");  // from IDENTIFY when sysfs had none
   CHECK(r.choice.sectors_before == 4096);
@@ -304,24 +324,24 @@ TEST_CASE("firmware job: TCG Opal PSID revert, right and wrong PSID", "[job][opa
   probed.caps.bus = "nvme";
   probed.caps.nvme = caps;
   probed.nsid = 1;
-  CHECK(wipe::plan_sanitization(probed.caps, wipe::Level::purge).chosen.method == "nvme-format-user-data");
+  CHECK(wipe::plan_sanitization(probed.caps, wipe::Level::purge).chosen.method == SanitizeMethod::nvme_format_user_data);
   probed.caps.opal_psid = true;
   wipe::Plan plan = wipe::plan_sanitization(probed.caps, wipe::Level::purge);
-  REQUIRE(plan.chosen.method == "opal-psid-revert");
+  REQUIRE(plan.chosen.method == SanitizeMethod::opal_psid_revert);
   CHECK(plan.meets_request());
   CancelToken cancel;
-  WipeRecord bad = job::run_firmware_job(dev, {nullptr, &drive, &opal_drive, "WRONG"}, block_target_for("nvme0n1", "nvme"),
+  WipeRecord bad = judged(job::run_firmware_job(dev, {nullptr, &drive, &opal_drive, "WRONG"}, block_target_for("nvme0n1", "nvme"),
                                          probed, plan.chosen, plan, spec_for("random", VerifyMode::sample), fast_options(),
-                                         {}, cancel);
+                                         {}, cancel));
   CHECK(bad.outcome == Outcome::not_erased);
   CHECK(bad.choice.firmware_failure.find("refused") != std::string::npos);
   CHECK(opal_drive.reverts() == 0);
-  WipeRecord ok = job::run_firmware_job(dev, {nullptr, &drive, &opal_drive, "PSID0123456789ABCDEF0123456789AB"},
+  WipeRecord ok = judged(job::run_firmware_job(dev, {nullptr, &drive, &opal_drive, "PSID0123456789ABCDEF0123456789AB"},
                                         block_target_for("nvme0n1", "nvme"), probed, plan.chosen, plan,
-                                        spec_for("random", VerifyMode::sample), fast_options(), {}, cancel);
+                                        spec_for("random", VerifyMode::sample), fast_options(), {}, cancel));
   CHECK(ok.outcome == Outcome::erased);
-  CHECK(ok.choice.level == "purge");
-  CHECK(ok.choice.method_type == "crypto_erase");
+  CHECK(ok.choice.level == SanitizeLevel::purge);
+  CHECK(method_info(ok.choice.method).type == MethodType::crypto_erase);
   CHECK(opal_drive.reverts() == 1);
   CHECK_FALSE(opal::validate_psid(""));
   CHECK_FALSE(opal::validate_psid(std::string(33, 'A')));
@@ -334,37 +354,31 @@ namespace {
 
 struct SimRun {
   WipeRecord record;
-  std::string method;
+  SanitizeMethod method;
 };
 
-/// What `wipeproof wipe TARGET --level LEVEL` does with the plan's first choice.
+/// `wipeproof wipe TARGET --level LEVEL` through the job core, as the CLI runs it.
 SimRun run_sim(const std::string& text, wipe::Level level, VerifyMode mode = VerifyMode::sample) {
   ::setenv("WIPEPROOF_ALLOW_SIM", "1", 1);
   auto session = job::TargetSession::open(text);
   REQUIRE(session);
-  job::ProbedDrive drive = session->probe();
-  wipe::Plan plan = wipe::plan_sanitization(drive.caps, level);
+  job::WipeRequest q;
+  q.drive = session->probe();
+  q.firmware_plan = wipe::plan_sanitization(q.drive->caps, level);
   auto auth = device::authorize_wipe(session->target(), session->target().identity.serial);
   REQUIRE(auth);
   auto dev = session->open_for_wipe(*auth);
   REQUIRE(dev);
-  job::JobSpec spec = spec_for("random", mode);
-  spec.signature_scan = session->scanner();
+  q.spec = spec_for("random", mode);
+  q.spec.signature_scan = session->scanner();
+  auto jp = job::plan_job((*dev)->geometry(), q.spec);
+  REQUIRE(jp);
+  q.overwrite_plan = *jp;
+  q.out_dir = (std::filesystem::temp_directory_path() / "wipeproof-unit-jobs").string();
   CancelToken cancel;
-  SimRun out;
-  out.method = plan.chosen.method;
-  if (job::is_firmware_method(plan.chosen.method)) {
-    job::OpenedPaths paths = session->paths_for(plan.chosen.method, "");
-    out.record = job::run_firmware_job(**dev, paths.transports, session->target(), drive, plan.chosen, plan, spec,
-                                       fast_options(), {}, cancel);
-  } else {
-    auto jp = job::plan_job((*dev)->geometry(), spec);
-    REQUIRE(jp);
-    out.record = job::run_job(**dev, session->target().identity, spec, *jp, {}, cancel);
-    job::describe_overwrite_choice(out.record, &plan, wipe::level_name(level));
-  }
-  REQUIRE(session->finish());
-  return out;
+  auto r = job::run_wipe(*session, **dev, q, {}, cancel);
+  REQUIRE(r);
+  return {r->record, r->record.choice.method};
 }
 
 }  // namespace
@@ -379,9 +393,9 @@ TEST_CASE("lying drives: noop, skipped ranges and zero-read never give erased", 
         if (!caps.empty() && k != "nvme") continue;
         std::string text = "sim:" + k + "?size=4M&lie=" + lie + caps;
         SimRun r = run_sim(text, wipe::Level::purge);
-        INFO(text << " -> " << r.method << " -> " << outcome_name(r.record.outcome));
+        INFO(text << " -> " << sanitize_method_name(r.method) << " -> " << outcome_name(r.record.outcome));
         for (const auto& e : r.record.exceptions) INFO(e);
-        CHECK(job::is_firmware_method(r.method));
+        CHECK(is_firmware_method(r.method));
         CHECK(r.record.choice.firmware_completed);  // the drive said it worked
         CHECK(r.record.outcome != Outcome::erased);
         REQUIRE(r.record.verification.evidence);
@@ -408,16 +422,16 @@ TEST_CASE("lying drives: noop, skipped ranges and zero-read never give erased", 
 TEST_CASE("honest drives: crypto erase gives erased, block erase on flash says what it could not see", "[job][sim]") {
   for (const char* text : {"sim:nvme?size=4M", "sim:ata-ssd?size=4M", "sim:scsi?size=4M"}) {
     SimRun r = run_sim(text, wipe::Level::purge);
-    INFO(text << " -> " << r.method);
+    INFO(text << " -> " << sanitize_method_name(r.method));
     for (const auto& e : r.record.exceptions) INFO(e);
-    CHECK(r.record.choice.method_type == "crypto_erase");
+    CHECK(method_info(r.record.choice.method).type == MethodType::crypto_erase);
     CHECK(r.record.outcome == Outcome::erased);
     CHECK(r.record.verification.evidence->media_inspected);
-    CHECK(r.record.choice.level == "purge");
+    CHECK(r.record.choice.level == SanitizeLevel::purge);
   }
   // NVMe block erase with media verification: the reads reached the media, so zeroes prove it.
   SimRun emvs = run_sim("sim:nvme?size=4M&caps=-crypto,-format-crypto", wipe::Level::purge);
-  CHECK(emvs.method == "nvme-sanitize-block");
+  CHECK(emvs.method == SanitizeMethod::nvme_sanitize_block);
   CHECK(emvs.record.verification.evidence->media_verification_used);
   CHECK(emvs.record.outcome == Outcome::erased);
   // The state was left again: the last command is the exit (SANACT 5).
@@ -425,17 +439,17 @@ TEST_CASE("honest drives: crypto erase gives erased, block erase on flash says w
   CHECK_THAT(emvs.record.choice.commands.back().parameters, Catch::Contains("exit media verification"));
   // Spinning disks have no deallocation: a sanitize overwrite's zeroes are the media.
   SimRun hdd = run_sim("sim:ata-hdd?size=4M", wipe::Level::purge);
-  CHECK(hdd.method == "ata-sanitize-overwrite");
+  CHECK(hdd.method == SanitizeMethod::ata_sanitize_overwrite);
   CHECK(hdd.record.outcome == Outcome::erased);
 }
 
 TEST_CASE("remapped blocks: an overwrite records clear, and the old data stays where only the drive can see it",
           "[job][sim][lies]") {
   SimRun r = run_sim("sim:ata-hdd?size=4M&lie=remap:5&caps=-sanitize,-security", wipe::Level::purge);
-  CHECK(r.method == "overwrite");
+  CHECK(r.method == SanitizeMethod::overwrite);
   CHECK(r.record.outcome == Outcome::erased);
-  CHECK(r.record.choice.level == "clear");
-  CHECK(r.record.choice.requested_level == "purge");
+  CHECK(r.record.choice.level == SanitizeLevel::clear);
+  CHECK(r.record.choice.requested_level == SanitizeLevel::purge);
   CHECK_FALSE(r.record.choice.shortfall.empty());
 }
 
@@ -444,8 +458,8 @@ TEST_CASE("remapped blocks: a firmware erase cannot be shown to reach them, and 
   for (const char* text : {"sim:ata-hdd?size=4M&lie=remap:5", "sim:ata-ssd?size=4M&lie=remap:5",
                            "sim:nvme?size=4M&lie=remap:5", "sim:scsi?size=4M&lie=remap:5"}) {
     SimRun r = run_sim(text, wipe::Level::purge);
-    INFO(text << " -> " << r.method << " -> " << outcome_name(r.record.outcome));
-    CHECK(job::is_firmware_method(r.method));
+    INFO(text << " -> " << sanitize_method_name(r.method) << " -> " << outcome_name(r.record.outcome));
+    CHECK(is_firmware_method(r.method));
     CHECK(r.record.outcome == Outcome::erased_with_exceptions);
     CHECK_FALSE(r.record.choice.retired_blocks.empty());
     CHECK(r.record.choice.retired_blocks != "none reported");
