@@ -121,13 +121,13 @@ int run_wipe(const WipeOptions& o) {
     return in_use ? kExitOk : kExitRefused;
   }
 
-  // The output directory, site facts and signing keys are checked before anything is written:
-  // an ATA security erase needs the directory for its password recovery file.
-  if (auto out = job::prepare_out_dir(o.out_dir); !out) return fail(out.error());
+  // Site facts, signing keys and the output directory are checked before anything is written to
+  // the drive: an ATA security erase needs the directory for its password recovery file.
   auto signing = prepare_signing(o.sign, o.out_dir);
   if (!signing) return fail(signing.error());
   auto custody = open_wipe_custody(o.registry);
   if (!custody) return fail(custody.error());
+  if (auto out = job::prepare_out_dir(o.out_dir); !out) return fail(out.error());
 
   std::optional<std::string> confirm = o.confirm;
   if (!confirm && (target->is_block || target->simulated) && !o.json) confirm = prompt_confirmation(*target);

@@ -49,6 +49,10 @@ Result<BlockDeviceInfo> inspect_block_device(const std::string& path);
 /// holding it open for writing. One line each, naming who ("/dev/loop3 is backed by it").
 std::vector<std::string> image_file_users(const std::string& path);
 
+/// The other namespaces of the NVMe controller behind `name` ("nvme0n1" -> nvme0n2, nvme0n3…),
+/// as kernel names; empty for anything else.
+std::vector<std::string> nvme_other_namespaces(const std::string& name);
+
 /// Identity for the record, from inventory data (block devices) or the file (images).
 DeviceIdentity identity_from(const BlockDeviceInfo& info);
 

@@ -245,6 +245,24 @@ Result<BlockDeviceInfo> inspect_block_device(const std::string& path) {
   return info;
 }
 
+std::vector<std::string> nvme_other_namespaces(const std::string& name) {
+  std::vector<std::string> out;
+  // nvme<ctrl>n<ns>: the controller's namespaces share the "nvme<ctrl>n" prefix in /sys/block.
+  if (name.rfind("nvme", 0) != 0) return out;
+  std::size_t n = name.find('n', 4);
+  if (n == std::string::npos || n == 4) return out;
+  const std::string prefix = name.substr(0, n + 1);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/sys/block", ec)) {
+    std::string other = e.path().filename().string();
+    if (other != name && other.rfind(prefix, 0) == 0 &&
+        other.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+      out.push_back(other);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<std::string> image_file_users(const std::string& path) {
   std::vector<std::string> users;
   struct stat target {};

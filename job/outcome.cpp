@@ -58,6 +58,14 @@ void judge_firmware(const WipeRecord& r, Findings& f) {
     f.fail("firmware sanitize did not complete: " + c.firmware_failure);
     return;
   }
+  // A controller-wide command erased the other namespaces too; this record verifies the target.
+  if (!c.other_namespaces.empty()) {
+    std::string names;
+    for (const auto& n : c.other_namespaces) names += (names.empty() ? "" : ", ") + n;
+    f.limitations.push_back(fmt::format("{} acts on every namespace of the controller: {} erased as well, not "
+                                        "verified by this record",
+                                        sanitize_method_name(c.method), names));
+  }
   // Retired blocks keep their old contents outside the LBA space. A Purge command is meant to
   // reach them, but no read can show that it did (NVMe 2.0 Annex A: only accessible storage can
   // be audited): an exception to a Purge claim; for a Clear-grade command it is what Purge would
@@ -167,8 +175,10 @@ std::string shortfall_of(const WipeRecord& r, SanitizeLevel reached) {
   s += fmt::format(": {} is {}-grade", sanitize_method_name(c.method), sanitize_level_name(reached));
   std::vector<std::string> tried;
   for (const auto& x : c.rejected)
-    if (x.rfind("tried ", 0) == 0) tried.push_back(x);
-  if (tried.empty()) return s + " and no stronger method is available on this drive";
+    if (x.rfind("tried ", 0) == 0 || x.rfind("refused ", 0) == 0) tried.push_back(x);
+  if (tried.empty())
+    return s + fmt::format(" and no {} method is available on this drive",
+                           *c.requested_level == SanitizeLevel::purge ? "Purge" : "Clear");
   for (const auto& t : tried) s += "; " + t;
   return s;
 }

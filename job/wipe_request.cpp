@@ -52,10 +52,29 @@ Result<JobResult> journaled_overwrite(device::BlockDevice& dev, const device::Ta
 /// The planner's candidates in order until one completes. A firmware method the drive rejects
 /// at once (nothing changed) falls through to the next, and the attempt is recorded; the
 /// outcome rule names the level reached against the one requested.
+/// NVMe Sanitize, and Format NVM where FNA says so, erase every namespace of the controller:
+/// while another namespace is in use (mounted, swap, the running system) those methods are
+/// refused; otherwise the namespaces they erase are named in the record.
+std::vector<std::string> check_other_namespaces(const TargetSession& session, const ProbedDrive& drive,
+                                                wipe::Plan& plan) {
+  if (!drive.caps.nvme || !session.target().is_block || !session.target().info) return {};
+  std::vector<std::string> others = device::nvme_other_namespaces(session.target().info->name);
+  for (const auto& n : others) {
+    auto t = device::inspect_target("/dev/" + n);
+    Result<void> free = t ? device::check_not_in_use(*t) : Result<void>(tl::unexpected(t.error()));
+    if (!free) {
+      wipe::refuse_spanning(plan, *drive.caps.nvme, free.error().context);
+      break;
+    }
+  }
+  return others;
+}
+
 Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, const WipeRequest& q,
                               const ProgressCallback& progress, const CancelToken& cancel) {
   wipe::Plan plan = *q.firmware_plan;
   const ProbedDrive& drive = *q.drive;
+  const std::vector<std::string> others = check_other_namespaces(session, drive, plan);
   std::vector<wipe::PlanChoice> order{plan.chosen};
   order.insert(order.end(), plan.fallbacks.begin(), plan.fallbacks.end());
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -86,7 +105,7 @@ Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, 
     FirmwareJobOptions fo;
     fo.recovery_dir = q.out_dir;
     fo.restore_hidden = q.restore_hidden;
-    fo.other_namespaces = q.other_namespaces;
+    if (drive.caps.nvme && wipe::spans_namespaces(candidate.method, *drive.caps.nvme)) fo.other_namespaces = others;
     // A simulated drive finishes a sanitize in a couple of polls; no need to wait 2 s for each.
     if (session.simulated()) fo.poll.interval = std::chrono::milliseconds(20);
     JobResult r;

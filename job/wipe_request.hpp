@@ -33,7 +33,6 @@ struct WipeRequest {
   bool restore_hidden = false;
   std::chrono::milliseconds checkpoint_interval{2000};
   std::string issuer_json = "{}";           ///< kept in the journal for resume (JournalStart)
-  std::vector<std::string> other_namespaces;  ///< NVMe namespaces a controller-wide command also erases
 };
 
 struct JobResult {

@@ -95,4 +95,26 @@ Plan plan_sanitization(const DriveCapabilities& c, Level requested) {
   return p;
 }
 
+bool spans_namespaces(SanitizeMethod m, const nvme::IdController& c) {
+  if (method_info(m).path != CommandPath::nvme) return false;
+  if (method_info(m).controller_wide) return true;
+  return (c.fna & 0x3) != 0;  // Format NVM with SES != 0
+}
+
+void refuse_spanning(Plan& p, const nvme::IdController& c, const std::string& busy) {
+  std::vector<PlanChoice> all{p.chosen};
+  all.insert(all.end(), p.fallbacks.begin(), p.fallbacks.end());
+  std::vector<PlanChoice> kept;
+  for (auto& x : all) {
+    if (spans_namespaces(x.method, c))
+      p.rejected.push_back(fmt::format("refused {}: it erases every namespace of the controller, and {}",
+                                       sanitize_method_name(x.method), busy));
+    else
+      kept.push_back(std::move(x));
+  }
+  // The host overwrite is always last and never spans, so `kept` is never empty.
+  p.chosen = kept.front();
+  p.fallbacks.assign(kept.begin() + 1, kept.end());
+}
+
 }  // namespace wipeproof::wipe

@@ -54,4 +54,14 @@ struct Plan {
 
 Plan plan_sanitization(const DriveCapabilities& caps, Level requested);
 
+/// True when `method` erases every namespace of the NVMe controller, not just the target:
+/// Sanitize always (NVMe 2.0 §8.21, it acts on the NVM subsystem's user data), Format NVM with a
+/// secure erase when FNA bit 0 (format applies to all namespaces) or bit 1 (secure erase applies
+/// to all namespaces) is set (NVMe 2.0 Identify Controller, FNA).
+bool spans_namespaces(SanitizeMethod method, const nvme::IdController& controller);
+
+/// Removes the candidates that span namespaces (and would erase `busy`, which is in use) from
+/// the plan, each named in `rejected`; the chosen method moves to the next candidate.
+void refuse_spanning(Plan& plan, const nvme::IdController& controller, const std::string& busy);
+
 }  // namespace wipeproof::wipe
