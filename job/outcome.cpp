@@ -53,7 +53,13 @@ SanitizeLevel claimed_level(const WipeRecord& r) { return method_level(r.choice.
 
 void judge_firmware(const WipeRecord& r, Findings& f) {
   const SanitizationChoice& c = r.choice;
-  if (!is_firmware_method(c.method)) return;
+  if (!is_firmware_method(c.method)) {
+    // Host writes never reach retired blocks: that is what Clear means, and what Purge would need.
+    if (!c.retired_blocks.empty() && c.retired_blocks != "none reported")
+      f.limitations.push_back("Purge not established: the drive reports retired blocks (" + c.retired_blocks +
+                              "); host writes cannot reach their former contents");
+    return;
+  }
   if (!c.firmware_completed) {
     f.fail("firmware sanitize did not complete: " + c.firmware_failure);
     return;
