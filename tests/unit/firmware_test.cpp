@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "device/ata/sim_ata_drive.hpp"
 #include "device/nvme/sim_nvme_drive.hpp"
@@ -329,4 +330,62 @@ TEST_CASE("DCO detection and restore", "[ata][hpa]") {
   REQUIRE(ata_restore_native_max(d, *got, h));
   CHECK(ata_identify(d)->sectors == 3072);
   CHECK(make_ata_pass_through_16(ata::dco_restore())[4] == 0xC0);
+}
+
+TEST_CASE("NVMe commands that span namespaces: Sanitize always, Format by FNA bits 0/1", "[planner][nvme]") {
+  // NVMe 2.0 Identify Controller FNA: bit 0 format applies to all namespaces, bit 1 secure erase
+  // applies to all namespaces, bit 2 crypto erase supported. Sanitize acts on the NVM subsystem.
+  nvme::IdController c;
+  c.oacs = 0x2;
+  c.sanicap = 0x7;
+  for (std::uint8_t fna : {0x0, 0x4}) {
+    c.fna = fna;
+    CHECK(wipe::spans_namespaces(SanitizeMethod::nvme_sanitize_block, c));
+    CHECK_FALSE(wipe::spans_namespaces(SanitizeMethod::nvme_format_user_data, c));
+    CHECK_FALSE(wipe::spans_namespaces(SanitizeMethod::overwrite, c));
+  }
+  for (std::uint8_t fna : {0x1, 0x2, 0x5}) {
+    c.fna = fna;
+    CHECK(wipe::spans_namespaces(SanitizeMethod::nvme_format_user_data, c));
+    CHECK(wipe::spans_namespaces(SanitizeMethod::nvme_format_crypto, c));
+  }
+  CHECK_FALSE(wipe::spans_namespaces(SanitizeMethod::ata_sanitize_block, c));
+
+  wipe::DriveCapabilities caps;
+  caps.bus = "nvme";
+  c.fna = 0x0;
+  caps.nvme = c;
+  wipe::Plan p = wipe::plan_sanitization(caps, wipe::Level::purge);
+  REQUIRE(p.chosen.method == SanitizeMethod::nvme_sanitize_crypto);
+  wipe::refuse_spanning(p, c, "/dev/nvme0n2: mounted on /");
+  // Every Sanitize action is gone; Format of this namespace alone is next, then the overwrite.
+  CHECK(p.chosen.method == SanitizeMethod::nvme_format_user_data);
+  REQUIRE_FALSE(p.fallbacks.empty());
+  CHECK(p.fallbacks.back().method == SanitizeMethod::overwrite);
+  int refused = 0;
+  for (const auto& r : p.rejected)
+    if (r.rfind("refused nvme-sanitize-", 0) == 0 && r.find("mounted on /") != std::string::npos) ++refused;
+  CHECK(refused == 3);
+  c.fna = 0x1;  // Format spans too: only the host overwrite is left
+  wipe::Plan q = wipe::plan_sanitization(caps, wipe::Level::purge);
+  wipe::refuse_spanning(q, c, "busy");
+  CHECK(q.chosen.method == SanitizeMethod::overwrite);
+  CHECK(q.fallbacks.empty());
+}
+
+TEST_CASE("the method table: every name round-trips, every id has one row", "[method]") {
+  std::set<std::string> names;
+  for (const auto& m : all_sanitize_methods()) {
+    CHECK(names.insert(m.name).second);
+    CHECK(sanitize_method_from_name(m.name) == std::optional<SanitizeMethod>(m.id));
+    CHECK(&method_info(m.id) == &m);
+  }
+  CHECK_FALSE(sanitize_method_from_name("nvme-sanitize"));
+  // IEEE 2883: Sanitize commands and the Opal revert are Purge; the legacy commands Clear.
+  CHECK(method_level(SanitizeMethod::nvme_format_crypto, false) == SanitizeLevel::clear);
+  CHECK(method_level(SanitizeMethod::ata_security_erase_enhanced, true) == SanitizeLevel::clear);
+  CHECK(method_level(SanitizeMethod::scsi_sanitize_overwrite, true) == SanitizeLevel::purge);
+  CHECK(method_level(SanitizeMethod::opal_psid_revert, std::nullopt) == SanitizeLevel::purge);
+  CHECK_FALSE(is_firmware_method(SanitizeMethod::overwrite));
+  CHECK_FALSE(is_firmware_method(SanitizeMethod::verification_only));
 }

@@ -158,6 +158,80 @@ TEST_CASE("outcome rules", "[job]") {
   unsynced.passes[0].synced = false;
   job::apply_verdict(unsynced);
   CHECK(unsynced.outcome == Outcome::erased_with_exceptions);
+
+  // The rule reads evidence only: stale outputs in the record change nothing.
+  WipeRecord stale = r;
+  stale.exceptions = {"old"};
+  stale.outcome = Outcome::not_erased;
+  CHECK(job::judge(stale).outcome == Outcome::erased);
+  CHECK(job::judge(stale).exceptions.empty());
+}
+
+TEST_CASE("outcome rule: exceptions undermine the claimed level, limitations only say what Purge needs",
+          "[job][outcome]") {
+  WipeRecord fw;
+  fw.device.rotational = false;
+  fw.choice.firmware_completed = true;
+  fw.choice.requested_level = SanitizeLevel::purge;
+  fw.verification.mode = VerifyMode::full;
+  fw.verification.status = RunStatus::complete;
+  fw.verification.signature_scan.performed = true;
+  fw.verification.signature_scan.clean = true;
+  EraseEvidence ev;
+  ev.media_inspected = false;
+  ev.media_note = "zeroes";
+  fw.verification.evidence = ev;
+  // Clear-grade Format: the read-back is complete at Clear; Purge would need the media.
+  fw.choice.method = SanitizeMethod::nvme_format_user_data;
+  job::Verdict clear = job::judge(fw);
+  CHECK(clear.outcome == Outcome::erased);
+  CHECK(clear.level == SanitizeLevel::clear);
+  CHECK(clear.exceptions.empty());
+  REQUIRE(clear.limitations.size() == 1);
+  CHECK_THAT(clear.limitations[0], Catch::StartsWith("Purge not established"));
+  CHECK_THAT(clear.shortfall, Catch::Contains("no Purge method is available"));
+  // Purge-grade Sanitize with the same evidence: the claim itself is undermined.
+  fw.choice.method = SanitizeMethod::nvme_sanitize_block;
+  job::Verdict purge = job::judge(fw);
+  CHECK(purge.outcome == Outcome::erased_with_exceptions);
+  CHECK(purge.level == SanitizeLevel::purge);
+  CHECK(purge.shortfall.empty());
+  // A failed candidate and a Clear method next: the shortfall names the attempt.
+  fw.choice.method = SanitizeMethod::nvme_format_user_data;
+  fw.choice.rejected = {"tried opal-psid-revert: wrong PSID"};
+  CHECK_THAT(job::judge(fw).shortfall, Catch::Contains("tried opal-psid-revert: wrong PSID"));
+  // Interrupted: nothing claimed.
+  WipeRecord cut = fw;
+  cut.verification.status = RunStatus::interrupted;
+  job::Verdict v = job::judge(cut);
+  CHECK(v.outcome == Outcome::interrupted);
+  CHECK(v.level == SanitizeLevel::none);
+  CHECK(v.limitations.empty());
+  // A job fault (media not saved) is an exception.
+  WipeRecord fault = fw;
+  fault.job_faults = {"simulated media not saved: read-only"};
+  CHECK(job::judge(fault).outcome == Outcome::erased_with_exceptions);
+  // A hidden area left in place by a host overwrite is an exception; a firmware erase covers it.
+  WipeRecord hpa = fw;
+  hpa.choice.hidden_areas = HiddenAreaState::found;
+  CHECK(job::judge(hpa).outcome == Outcome::erased);
+  hpa.choice.method = SanitizeMethod::overwrite;
+  hpa.verification.evidence.reset();
+  CHECK(job::judge(hpa).outcome == Outcome::erased_with_exceptions);
+  // Verification only: erased only on a positive criterion.
+  WipeRecord vo;
+  vo.choice.method = SanitizeMethod::verification_only;
+  vo.verification = fw.verification;
+  vo.verification.evidence.reset();
+  for (PatternKind k : {PatternKind::any, PatternKind::looks_random}) {
+    vo.verification.expected.kind = k;
+    CHECK(job::judge(vo).outcome == Outcome::not_erased);
+    CHECK(job::judge(vo).level == SanitizeLevel::none);
+  }
+  vo.verification.expected.kind = PatternKind::fixed;
+  vo.verification.expected.bytes = {std::byte{0}};
+  CHECK(job::judge(vo).outcome == Outcome::erased);
+  CHECK(job::judge(vo).level == SanitizeLevel::clear);
 }
 
 #include "device/ata/sim_ata_drive.hpp"
