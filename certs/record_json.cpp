@@ -147,7 +147,7 @@ json record_to_json(const WipeRecord& r) {
                  {"sectors_before", c.sectors_before}, {"sectors_after", c.sectors_after},
                  {"native_sectors", c.native_sectors}, {"smart_before", c.smart_before},
                  {"smart_after", c.smart_after}, {"retired_blocks", c.retired_blocks},
-                 {"other_namespaces", c.other_namespaces}};
+                 {"other_namespaces", c.other_namespaces}, {"other_namespace_checks", c.other_namespace_checks}};
   return {{"record_version", r.record_version},
           {"choice", choice},
           {"record_id", r.record_id},
@@ -328,6 +328,60 @@ VerifyReport verify_progress_from(const json& j) {
   return v;
 }
 
+/// The whole report, the inverse of verify_report_to_json (the progress reader above takes only
+/// the counters a journal checkpoint keeps).
+VerifyReport verify_report_from(const json& j) {
+  VerifyReport v = verify_progress_from(j);
+  v.passed = j.at("passed").get<bool>();
+  v.finished = j.at("finished").get<std::string>();
+  v.throughput_bytes_per_s = j.at("throughput_bytes_per_s").get<std::uint64_t>();
+  const json& mp = j.at("miss_probability");
+  v.miss_probability_1pct = mp.at("residue_1_percent").get<std::string>();
+  v.miss_probability_0_1pct = mp.at("residue_0_1_percent").get<std::string>();
+  v.miss_probability_0_01pct = mp.at("residue_0_01_percent").get<std::string>();
+  const json& sc = j.at("signature_scan");
+  v.signature_scan.performed = sc.at("performed").get<bool>();
+  v.signature_scan.clean = sc.at("clean").get<bool>();
+  v.signature_scan.error = sc.at("error").get<std::string>();
+  for (const auto& h : sc.at("hits"))
+    v.signature_scan.hits.push_back(
+        {h.at("type").get<std::string>(), h.at("usage").get<std::string>(), h.at("offset").get<std::uint64_t>()});
+  if (const json& e = j.at("evidence"); !e.is_null()) {
+    EraseEvidence ev;
+    ev.canaries_written = e.at("canaries_written").get<std::uint64_t>();
+    ev.canary_lbas = e.at("canary_lbas").get<std::vector<std::uint64_t>>();
+    ev.canaries_surviving = e.at("canaries_surviving").get<std::vector<std::uint64_t>>();
+    ev.canaries_unreadable = e.at("canaries_unreadable").get<std::vector<std::uint64_t>>();
+    ev.fingerprinted_blocks = e.at("fingerprinted_blocks").get<std::uint64_t>();
+    ev.fingerprints_unchanged = e.at("fingerprints_unchanged").get<std::uint64_t>();
+    ev.unchanged_lbas = e.at("unchanged_lbas").get<std::vector<std::uint64_t>>();
+    ev.expected_result = e.at("expected_result").get<std::string>();
+    ev.media_verification_used = e.at("media_verification_used").get<bool>();
+    ev.media_verification_note = e.at("media_verification_note").get<std::string>();
+    ev.media_inspected = e.at("media_inspected").get<bool>();
+    ev.media_note = e.at("media_note").get<std::string>();
+    v.evidence = std::move(ev);
+  }
+  if (const json& p = j.at("plan"); !p.is_null()) {
+    SamplePlanSummary s;
+    s.seed_hex = p.at("seed_hex").get<std::string>();
+    s.subsections = p.at("subsections").get<std::uint64_t>();
+    s.samples_per_subsection = p.at("samples_per_subsection").get<std::uint64_t>();
+    s.sample_count = p.at("sample_count").get<std::uint64_t>();
+    s.sample_blocks = p.at("sample_blocks").get<std::uint64_t>();
+    s.covered_blocks = p.at("covered_blocks").get<std::uint64_t>();
+    s.total_blocks = p.at("total_blocks").get<std::uint64_t>();
+    s.block_size = p.at("block_size").get<std::uint32_t>();
+    s.coverage_percent = p.at("coverage_percent").get<std::string>();
+    s.requested_coverage_ppm = p.at("requested_coverage_ppm").get<std::uint32_t>();
+    s.criterion = p.at("criterion").get<std::string>();
+    s.lba_list_sha256 = p.at("lba_list_sha256").get<std::string>();
+    s.first_and_last_included = p.at("first_and_last_included").get<bool>();
+    v.plan = std::move(s);
+  }
+  return v;
+}
+
 template <typename T, typename F>
 Result<T> parse_or_usage(const char* what, F&& f) {
   try {
@@ -398,6 +452,7 @@ Result<WipeRecord> full_record_from_json(const json& j) {
     ch.hidden_areas = enum_at("hidden_areas", hidden_area_state_from_name);
     ch.native_sectors = c.value("native_sectors", std::uint64_t{0});
     ch.other_namespaces = c.value("other_namespaces", std::vector<std::string>{});
+    ch.other_namespace_checks = c.value("other_namespace_checks", std::vector<std::string>{});
     ch.rejected = c.at("rejected").get<std::vector<std::string>>();
     for (const auto& fc : c.at("firmware_commands"))
       ch.commands.push_back({fc.at("name").get<std::string>(), fc.at("parameters").get<std::string>(),
@@ -405,7 +460,7 @@ Result<WipeRecord> full_record_from_json(const json& j) {
     ch.firmware_completed = c.at("firmware_completed").get<bool>();
     ch.sectors_before = c.at("sectors_before").get<std::uint64_t>();
     ch.sectors_after = c.at("sectors_after").get<std::uint64_t>();
-    r.verification = verify_progress_from(j.at("verification"));
+    r.verification = verify_report_from(j.at("verification"));
     r.exceptions = j.at("exceptions").get<std::vector<std::string>>();
     r.limitations = j.value("limitations", std::vector<std::string>{});
     if (j.contains("outcome")) {

@@ -44,18 +44,6 @@ Result<wipe::Level> level_of(const std::string& s) {
   return make_error(ErrorKind::usage, "--level must be clear or purge, got '" + s + "'");
 }
 
-/// ATA security frozen by the BIOS: a suspend-to-RAM cycle powers the drive down and Linux
-/// re-initialises it without FREEZE LOCK (erase-commands.md 2.6). Only where the platform offers
-/// "mem" sleep; the RTC wakes the machine after 5 s.
-Result<void> unfreeze_by_suspend() {
-  auto states = read_text_file("/sys/power/state");
-  if (!states || states->find("mem") == std::string::npos)
-    return make_error(ErrorKind::device_status, "cannot unfreeze: this platform offers no suspend-to-RAM (/sys/power/state)");
-  auto rc = run_command({"rtcwake", "-m", "mem", "-s", "5"}, true);
-  if (!rc || *rc != 0) return make_error(ErrorKind::device_status, "cannot unfreeze: rtcwake -m mem failed");
-  return {};
-}
-
 int run_wipe(const WipeOptions& o) {
   auto fail = [&](const Error& e) {
     print_error(e, o.json);
@@ -87,37 +75,32 @@ int run_wipe(const WipeOptions& o) {
     if (!ro) return fail(ro.error());
     geometry = (*ro)->geometry();
   }
-  auto plan = job::plan_job(geometry, *spec);
-  if (!plan) return fail(plan.error());
   DeviceIdentity identity = target->identity;
   identity.size_bytes = geometry.size_bytes;
-
-  std::optional<job::ProbedDrive> drive;
-  std::optional<wipe::Plan> firmware_plan;
-  if (!o.psid.empty()) {
-    if (auto v = opal::validate_psid(o.psid); !v) return fail(v.error());
-    if (!level) return fail(Error{ErrorKind::usage, 0, "--psid needs --level purge (the planner runs the Opal revert)"});
-  }
-  if (level && in_use) {
-    drive = session->probe();
-    if (o.unfreeze && drive->caps.ata && drive->caps.ata->security_frozen && !o.dry_run) {
-      if (auto u = unfreeze_by_suspend(); !u) return fail(u.error());
-      drive = session->probe();
-      if (drive->caps.ata && drive->caps.ata->security_frozen)
-        return fail(Error{ErrorKind::device_status, 0, o.target + ": still frozen after suspend/resume: hot-plug the drive"});
-    }
-    drive->caps.opal_psid = !o.psid.empty();
-    firmware_plan = wipe::plan_sanitization(drive->caps, *level);
-  }
+  job::WipeIntent intent;
+  intent.spec = *spec;
+  intent.level = level;
+  intent.psid = o.psid;
+  intent.unfreeze = o.unfreeze;
+  intent.dry_run = o.dry_run;
+  intent.restore_hidden = o.restore_hidden;
+  intent.out_dir = o.out_dir;
+  intent.checkpoint_interval = std::chrono::milliseconds(o.checkpoint_ms);
+  SignOptions issuer = o.sign;
+  if (issuer.keys_dir.empty() && !issuer.no_sign) issuer.keys_dir = default_keys_dir();
+  intent.issuer_json = issuer_to_json(issuer).dump();
+  intent.probe = in_use.has_value();  // a refused drive is never asked anything
+  auto request = job::plan_wipe(*session, geometry, std::move(intent));
+  if (!request) return fail(request.error());
   if (o.dry_run) {
-    if (firmware_plan && !o.json) fmt::print("{}", plan_text(*firmware_plan));
+    if (request->firmware_plan && !o.json) fmt::print("{}", plan_text(*request->firmware_plan));
     std::string token = device::confirmation_token(*target);
     std::string safety = in_use ? (!token.empty() ? "would need --confirm " + token : "image file: no confirmation needed")
                                 : "REFUSED: " + in_use.error().context;
     if (o.json)
-      fmt::print("{}\n", plan_to_json(identity, *spec, *plan, safety).dump());
+      fmt::print("{}\n", plan_to_json(identity, *spec, request->overwrite_plan, safety).dump());
     else
-      fmt::print("{}", render_plan_text(identity, *spec, *plan, safety));
+      fmt::print("{}", render_plan_text(identity, *spec, request->overwrite_plan, safety));
     return in_use ? kExitOk : kExitRefused;
   }
 
@@ -133,23 +116,8 @@ int run_wipe(const WipeOptions& o) {
   if (!confirm && (target->is_block || target->simulated) && !o.json) confirm = prompt_confirmation(*target);
   auto auth = device::authorize_wipe(*target, confirm);
   if (!auth) return fail(auth.error());
-  auto dev = session->open_for_wipe(*auth);
-  if (!dev) return fail(dev.error());
-
-  job::WipeRequest request;
-  request.spec = *spec;
-  request.overwrite_plan = *plan;
-  request.firmware_plan = firmware_plan;
-  request.drive = drive;
-  request.out_dir = o.out_dir;
-  request.psid = o.psid;
-  request.restore_hidden = o.restore_hidden;
-  request.checkpoint_interval = std::chrono::milliseconds(o.checkpoint_ms);
-  SignOptions issuer = o.sign;
-  if (issuer.keys_dir.empty() && !issuer.no_sign) issuer.keys_dir = default_keys_dir();
-  request.issuer_json = issuer_to_json(issuer).dump();
   CancelToken& cancel = install_cancel_handlers();
-  auto run = job::run_wipe(*session, **dev, request, make_progress_view(o.json), cancel);
+  auto run = job::run_wipe(*session, *auth, std::move(*request), make_progress_view(o.json), cancel);
   finish_progress_view(o.json);
   if (!run) return fail(run.error());
   const WipeRecord& rec = run->record;
@@ -222,7 +190,10 @@ void register_wipe(CLI::App& app, int& exit_code) {
                   "first); see `wipeproof plan`");
   cmd->add_option("--psid", o->psid, "TCG Opal PSID from the drive label: allows the Opal revert (crypto erase)");
   cmd->add_flag("--unfreeze", o->unfreeze, "ATA security frozen: suspend to RAM for 5 s (rtcwake) and re-check");
-  cmd->add_flag("--restore-hidden", o->restore_hidden, "ATA: set the accessible max address back to native (HPA) first");
+  cmd->add_flag("--restore-hidden", o->restore_hidden,
+                "ATA: set the accessible max address back to native (HPA/DCO) before anything else, so every "
+                "method (an overwrite too) covers and verifies the whole media; without it a hidden area left in "
+                "place by an overwrite is an exception");
   cmd->add_option("--checkpoint-ms", o->checkpoint_ms,
                   "journal checkpoint interval: the most an interruption can cost is about twice this")
       ->check(CLI::Range(10, 60000))

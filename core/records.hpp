@@ -194,6 +194,9 @@ struct SanitizationChoice {
   std::string smart_after;
   /// Every NVMe namespace a controller-wide command erased besides the target (nvme0n2, ...).
   std::vector<std::string> other_namespaces;
+  /// Their read-back against the method's defined result, one line each ("nvme0n2: sample of N
+  /// blocks, 0 differ, no signature"), in the order of other_namespaces.
+  std::vector<std::string> other_namespace_checks;
 };
 
 struct MethodSummary {

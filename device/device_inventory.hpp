@@ -53,6 +53,10 @@ std::vector<std::string> image_file_users(const std::string& path);
 /// as kernel names; empty for anything else.
 std::vector<std::string> nvme_other_namespaces(const std::string& name);
 
+/// Asks the kernel to read a SCSI/ATA disk's capacity again (sysfs device/rescan), after its
+/// accessible maximum changed under it (HPA restored).
+Result<void> rescan_capacity(const std::string& name);
+
 /// Identity for the record, from inventory data (block devices) or the file (images).
 DeviceIdentity identity_from(const BlockDeviceInfo& info);
 

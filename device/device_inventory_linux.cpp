@@ -245,6 +245,16 @@ Result<BlockDeviceInfo> inspect_block_device(const std::string& path) {
   return info;
 }
 
+Result<void> rescan_capacity(const std::string& name) {
+  fs::path rescan = fs::path("/sys/block") / name / "device/rescan";
+  std::ofstream out(rescan);
+  if (!out) return sys_error("cannot ask the kernel to re-read the capacity (" + rescan.string() + ")", errno ? errno : ENOENT);
+  out << "1\n";
+  out.flush();
+  if (!out) return sys_error("writing " + rescan.string(), errno ? errno : EIO);
+  return {};
+}
+
 std::vector<std::string> nvme_other_namespaces(const std::string& name) {
   std::vector<std::string> out;
   // nvme<ctrl>n<ns>: the controller's namespaces share the "nvme<ctrl>n" prefix in /sys/block.

@@ -117,6 +117,11 @@ Result<SimTargetSpec> parse_sim_target(std::string_view text) {
       if (!n) return bad(text, n.error().context);
       if (*n < 1024 * 1024 || *n % 4096) return bad(text, "size must be at least 1M and a multiple of 4K");
       s.size_bytes = *n;
+    } else if (key == "hpa") {
+      auto n = parse_size(value);
+      if (!n || *n == 0 || *n % 8) return bad(text, "hpa= is a count of 512-byte sectors, a multiple of 8 (4K)");
+      if (s.kind != SimKind::ata_ssd && s.kind != SimKind::ata_hdd) return bad(text, "hpa= needs an ATA kind");
+      s.hpa_sectors = *n;
     } else if (key == "backing") {
       s.backing = value;
     } else if (key == "serial") {
@@ -218,10 +223,12 @@ Result<std::unique_ptr<SimulatedDrive>> SimulatedDrive::open(const std::string& 
   if (!size) size = kSimDefaultSize;
   for (auto [a, b] : spec.lies.skip)
     if (b >= size / 512) return bad(text, fmt::format("lie=skip:{}-{} ends beyond the last LBA ({})", a, b, size / 512 - 1));
+  if (spec.hpa_sectors * 2 > size / 512)
+    return bad(text, fmt::format("hpa={} hides more than half of the {} sectors", spec.hpa_sectors, size / 512));
 
   std::unique_ptr<SimulatedDrive> d(new SimulatedDrive);
   d->text_ = text;
-  d->visible_bytes_ = size;
+  d->media_bytes_ = size;
   const std::uint64_t sectors = size / 512;
   switch (spec.kind) {
     case SimKind::ata_ssd:
@@ -231,7 +238,7 @@ Result<std::unique_ptr<SimulatedDrive>> SimulatedDrive::open(const std::string& 
       id.model = ssd ? "WIPEPROOF SIM ATA SSD" : "WIPEPROOF SIM ATA HDD";
       id.serial = spec.serial;
       id.firmware = "SIM1";
-      id.sectors = sectors;
+      id.sectors = sectors - spec.hpa_sectors;
       id.lba48 = true;
       id.rotational = !ssd;
       id.smart_supported = has(spec, "smart");
@@ -325,7 +332,7 @@ Target SimulatedDrive::target() const {
   id.kind = "simulated";
   id.serial = spec_.serial;
   id.firmware = "SIM1";
-  id.size_bytes = visible_bytes_;
+  id.size_bytes = host_bytes();
   id.logical_sector_size = 512;
   id.physical_sector_size = 512;
   switch (spec_.kind) {
@@ -338,7 +345,7 @@ Target SimulatedDrive::target() const {
 }
 
 std::unique_ptr<BlockDevice> SimulatedDrive::block_device() {
-  auto dev = std::make_unique<SimBlockDevice>(media_, visible_bytes_);
+  auto dev = std::make_unique<SimBlockDevice>(media_, host_bytes());
   for (auto [a, b] : spec_.write_faults)
     for (std::uint64_t lba = a; lba <= b; ++lba) dev->fail_writes_at(lba);
   for (auto [a, b] : spec_.read_faults)
@@ -352,6 +359,10 @@ Result<std::unique_ptr<BlockDevice>> SimulatedDrive::open_for_wipe(const WipeAut
   return block_device();
 }
 
+std::uint64_t SimulatedDrive::host_bytes() const {
+  return ata_ ? ata_->accessible_sectors() * 512 : media_bytes_;
+}
+
 ScsiTransport* SimulatedDrive::scsi_path() {
   if (ata_) return ata_.get();
   return scsi_.get();
@@ -363,8 +374,9 @@ Result<UniqueFd> SimulatedDrive::host_view() {
   UniqueFd fd(::memfd_create("wipeproof-sim-view", MFD_CLOEXEC));
   if (!fd.valid()) return sys_error("memfd_create", errno);
   std::vector<std::byte> chunk(1 << 20);
-  for (std::uint64_t off = 0; off < visible_bytes_; off += chunk.size()) {
-    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), visible_bytes_ - off));
+  const std::uint64_t visible = host_bytes();
+  for (std::uint64_t off = 0; off < visible; off += chunk.size()) {
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), visible - off));
     media_->host_read(off, std::span(chunk).first(n));
     if (::pwrite(fd.get(), chunk.data(), n, static_cast<off_t>(off)) != static_cast<ssize_t>(n))
       return sys_error("writing the simulated host view", errno ? errno : EIO);
@@ -374,7 +386,7 @@ Result<UniqueFd> SimulatedDrive::host_view() {
 
 Result<void> SimulatedDrive::save() {
   if (spec_.backing.empty()) return {};
-  std::string content(reinterpret_cast<const char*>(media_->raw().data()), visible_bytes_);
+  std::string content(reinterpret_cast<const char*>(media_->raw().data()), media_bytes_);
   WP_RETURN_IF_ERROR(write_file_atomic(spec_.backing, content));
   nlohmann::json j = {{"format", "wipeproof-sim-state-v1"}, {"kind", sim_kind_name(spec_.kind)},
                       {"serial", spec_.serial}, {"remapped", media_->remapped_already()},

@@ -38,6 +38,9 @@ struct SimTargetSpec {
   /// fault=vanish:SIZE: after SIZE bytes were written the drive is gone (ENODEV on every call),
   /// like a pulled cable or a drive that dies mid-wipe.
   std::uint64_t vanish_after = 0;
+  /// hpa=N (ATA kinds): the accessible maximum is N sectors below the native one, as a host
+  /// protected area leaves it; those sectors hold data the host cannot reach until it is restored.
+  std::uint64_t hpa_sectors = 0;
 };
 
 inline constexpr std::uint64_t kSimDefaultSize = 64ull << 20;
@@ -80,7 +83,9 @@ class SimulatedDrive {
   std::unique_ptr<nvme::SimNvmeDrive> nvme_;
   std::unique_ptr<scsi::SimScsiDrive> scsi_;
   SimMedia* media_ = nullptr;
-  std::uint64_t visible_bytes_ = 0;
+  std::uint64_t media_bytes_ = 0;   ///< the whole media (the backing file)
+  /// What the host sees: an ATA drive's accessible maximum (below an HPA), else the media.
+  std::uint64_t host_bytes() const;
 };
 
 }  // namespace wipeproof::device

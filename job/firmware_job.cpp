@@ -152,6 +152,13 @@ Result<void> record_hidden_areas(SanitizationChoice& c, const ProbedDrive& drive
   return {};
 }
 
+void copy_hidden_areas(SanitizationChoice& to, const SanitizationChoice& from) {
+  to.sectors_before = from.sectors_before;
+  to.sectors_after = from.sectors_after;
+  to.native_sectors = from.native_sectors;
+  to.hidden_areas = from.hidden_areas;
+}
+
 void describe_overwrite_choice(WipeRecord& rec, const wipe::Plan* plan) {
   SanitizationChoice& c = rec.choice;
   c.method = SanitizeMethod::overwrite;
@@ -208,9 +215,12 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
 
   // 2. The firmware command (hidden areas first: an ATA erase covers them, but the record says
   // what was there).
-  if (method_info(m).path == CommandPath::ata)
+  if (o.hidden_done) {
+    copy_hidden_areas(rec.choice, *o.hidden_done);
+  } else if (method_info(m).path == CommandPath::ata) {
     if (auto h = record_hidden_areas(rec.choice, drive, transports.ata, o.restore_hidden); !h)
       return fail("restoring the native max address: " + h.error().context);
+  }
   std::string recovery = (std::filesystem::path(o.recovery_dir) / (rec.record_id + ".ata-password.json")).string();
   wipe::FirmwareReport fw = send_firmware_command(m, transports, drive, recovery,
                                                   target.path + " serial " + target.identity.serial, o, progress, ev);

@@ -3,6 +3,7 @@
 // read-back that proves it: the known post-state (zeroes after NVMe Format on a DLFEAT=1
 // namespace) is verified like an overwrite pass; otherwise sampled blocks must have changed
 // since before the erase (NIST SP 800-88 App. D), and libblkid must find no signature.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct FirmwareJobOptions {
   bool restore_hidden = false;     ///< set the accessible max back to native first
   wipe::PollOptions poll;
   std::vector<std::string> other_namespaces;  ///< namespaces a controller-wide command also erases
+  /// The hidden areas as the job core found and restored them before opening the device; when
+  /// set, copied into the record instead of asking the drive again.
+  std::optional<SanitizationChoice> hidden_done;
 };
 
 /// Runs the chosen firmware method on the drive and gathers the evidence; the caller judges it
@@ -44,5 +48,7 @@ void describe_overwrite_choice(WipeRecord& record, const wipe::Plan* plan);
 /// accessible maximum back to native first (the drive must then show the native size).
 Result<void> record_hidden_areas(SanitizationChoice& choice, const ProbedDrive& drive, device::ScsiTransport* ata,
                                  bool restore);
+/// The hidden-area fields of `from` (sectors before/after, native, state) into `to`.
+void copy_hidden_areas(SanitizationChoice& to, const SanitizationChoice& from);
 
 }  // namespace wipeproof::job

@@ -68,9 +68,11 @@ void judge_firmware(const WipeRecord& r, Findings& f) {
   if (!c.other_namespaces.empty()) {
     std::string names;
     for (const auto& n : c.other_namespaces) names += (names.empty() ? "" : ", ") + n;
-    f.limitations.push_back(fmt::format("{} acts on every namespace of the controller: {} erased as well, not "
-                                        "verified by this record",
-                                        sanitize_method_name(c.method), names));
+    bool checked = c.other_namespace_checks.size() == c.other_namespaces.size();
+    f.limitations.push_back(fmt::format("{} acts on every namespace of the controller: {} erased as well ({})",
+                                        sanitize_method_name(c.method), names,
+                                        checked ? "read back by sample, see choice.other_namespace_checks"
+                                                : "not read back"));
   }
   // Retired blocks keep their old contents outside the LBA space. A Purge command is meant to
   // reach them, but no read can show that it did (NVMe 2.0 Annex A: only accessible storage can

@@ -76,6 +76,16 @@ std::function<SignatureScan()> TargetSession::scanner() {
   };
 }
 
+Result<void> TargetSession::capacity_changed() {
+  if (sim_) {
+    target_ = sim_->target();
+    return {};
+  }
+  if (target_.info) WP_RETURN_IF_ERROR(device::rescan_capacity(target_.info->name));
+  WP_ASSIGN_OR_RETURN(target_, device::inspect_target(target_.path));
+  return {};
+}
+
 Result<void> TargetSession::finish() {
   if (sim_) return sim_->save();
   return {};

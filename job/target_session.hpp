@@ -35,6 +35,9 @@ class TargetSession {
   /// The command paths `method` needs (ATA/SCSI, NVMe or Opal).
   OpenedPaths paths_for(SanitizeMethod method, const std::string& psid);
   std::function<SignatureScan()> scanner();
+  /// After the drive's capacity changed (a hidden area restored): the kernel re-reads it
+  /// (SCSI rescan) and the target is inspected again.
+  Result<void> capacity_changed();
   /// Saves a simulated drive's media to its backing file; nothing for real targets.
   Result<void> finish();
 

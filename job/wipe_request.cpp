@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/hex.hpp"
 #include "core/sys.hpp"
+#include "device/power.hpp"
 #include "job/firmware_job.hpp"
 #include "job/outcome.hpp"
 
@@ -52,6 +53,36 @@ Result<JobResult> journaled_overwrite(device::BlockDevice& dev, const device::Ta
 /// The planner's candidates in order until one completes. A firmware method the drive rejects
 /// at once (nothing changed) falls through to the next, and the attempt is recorded; the
 /// outcome rule names the level reached against the one requested.
+/// The other namespaces a controller-wide command erased are read back like the target: the
+/// method's defined result over a sample, and libblkid. One line each in the record; one that does
+/// not read back as defined (or cannot be read) is a job fault, so an exception.
+void verify_other_namespaces(WipeRecord& rec, const JobSpec& spec, const CancelToken& cancel) {
+  if (!rec.choice.firmware_completed || rec.verification.status != RunStatus::complete) return;
+  for (const auto& n : rec.choice.other_namespaces) {
+    const std::string path = "/dev/" + n;
+    auto dev = device::open_block_device(path, device::OpenMode::read_only);
+    if (!dev) {
+      rec.job_faults.push_back(n + " (erased by the same command) could not be read back: " + dev.error().context);
+      continue;
+    }
+    JobSpec s = spec;
+    s.verify_mode = VerifyMode::sample;
+    s.signature_scan = path_scanner(path);
+    auto plan = plan_job((*dev)->geometry(), s);
+    if (!plan) {
+      rec.job_faults.push_back(n + ": no read-back plan: " + plan.error().context);
+      continue;
+    }
+    VerifyReport v = run_verification(**dev, rec.verification.expected, s, plan->sample_plan, {}, cancel);
+    rec.choice.other_namespace_checks.push_back(
+        fmt::format("{}: sample of {} blocks, {} differ, {} read errors, signature scan {}", n, v.blocks_read,
+                    v.mismatched_blocks, v.read_errors.size(),
+                    !v.signature_scan.performed ? "not run" : v.signature_scan.clean ? "clean" : "FOUND content"));
+    if (!v.passed)
+      rec.job_faults.push_back(n + " (erased by the same command) does not read back as the method defines");
+  }
+}
+
 /// NVMe Sanitize, and Format NVM where FNA says so, erase every namespace of the controller:
 /// while another namespace is in use (mounted, swap, the running system) those methods are
 /// refused; otherwise the namespaces they erase are named in the record.
@@ -71,7 +102,8 @@ std::vector<std::string> check_other_namespaces(const TargetSession& session, co
 }
 
 Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, const WipeRequest& q,
-                              const ProgressCallback& progress, const CancelToken& cancel) {
+                              const std::optional<SanitizationChoice>& hidden, const ProgressCallback& progress,
+                              const CancelToken& cancel) {
   wipe::Plan plan = *q.firmware_plan;
   const ProbedDrive& drive = *q.drive;
   const std::vector<std::string> others = check_other_namespaces(session, drive, plan);
@@ -80,17 +112,17 @@ Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, 
   for (std::size_t i = 0; i < order.size(); ++i) {
     const wipe::PlanChoice& candidate = order[i];
     if (!is_firmware_method(candidate.method)) {
-      Result<void> hidden;
       auto describe = [&](WipeRecord& rec) {
         describe_overwrite_choice(rec, &plan);
         rec.choice.why = candidate.why;
         enrich_identity(rec.device, drive);
         rec.choice.smart_before = drive.smart;
         rec.choice.retired_blocks = drive.retired;
-        // Host writes stop at the accessible maximum: what is hidden above it is recorded, and
-        // the outcome rule names it (restoring it changes the geometry the plan was made for,
-        // so that is done before a job starts: --restore-hidden with a firmware method).
-        hidden = record_hidden_areas(rec.choice, drive, nullptr, false);
+        // Host writes stop at the accessible maximum: what is hidden above it is recorded (or
+        // what --restore-hidden removed before the device was opened), and the outcome rule
+        // names an area left in place.
+        if (hidden) copy_hidden_areas(rec.choice, *hidden);
+        else (void)record_hidden_areas(rec.choice, drive, nullptr, false);
       };
       auto r = journaled_overwrite(dev, session.target(), q, describe, progress, cancel);
       if (!r) return r;
@@ -104,7 +136,8 @@ Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, 
     OpenedPaths paths = session.paths_for(candidate.method, q.psid);
     FirmwareJobOptions fo;
     fo.recovery_dir = q.out_dir;
-    fo.restore_hidden = q.restore_hidden;
+    fo.restore_hidden = false;  // done by run_wipe before the device was opened
+    fo.hidden_done = hidden;
     if (drive.caps.nvme && wipe::spans_namespaces(candidate.method, *drive.caps.nvme)) fo.other_namespaces = others;
     // A simulated drive finishes a sanitize in a couple of polls; no need to wait 2 s for each.
     if (session.simulated()) fo.poll.interval = std::chrono::milliseconds(20);
@@ -112,6 +145,7 @@ Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, 
     r.record = run_firmware_job(dev, paths.transports, session.target(), drive, candidate, plan, q.spec, fo, progress,
                                 cancel);
     if (r.record.choice.firmware_completed || r.record.choice.commands.size() > 1 || i + 1 == order.size()) {
+      verify_other_namespaces(r.record, q.spec, cancel);
       finish(session, r.record);
       return r;
     }
@@ -123,6 +157,33 @@ Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, 
 
 }  // namespace
 
+Result<WipeRequest> plan_wipe(TargetSession& session, const device::DeviceGeometry& geometry, WipeIntent in) {
+  WipeRequest q;
+  WP_ASSIGN_OR_RETURN(q.overwrite_plan, plan_job(geometry, in.spec));
+  q.spec = std::move(in.spec);
+  q.psid = std::move(in.psid);
+  q.restore_hidden = in.restore_hidden;
+  q.out_dir = std::move(in.out_dir);
+  q.checkpoint_interval = in.checkpoint_interval;
+  q.issuer_json = std::move(in.issuer_json);
+  if (!q.psid.empty()) {
+    WP_RETURN_IF_ERROR(opal::validate_psid(q.psid));
+    if (!in.level) return make_error(ErrorKind::usage, "--psid needs --level purge (the planner runs the Opal revert)");
+  }
+  if (!in.level || !in.probe) return q;
+  q.drive = session.probe();
+  if (in.unfreeze && !in.dry_run && q.drive->caps.ata && q.drive->caps.ata->security_frozen) {
+    WP_RETURN_IF_ERROR(device::suspend_to_ram_briefly());
+    q.drive = session.probe();
+    if (q.drive->caps.ata && q.drive->caps.ata->security_frozen)
+      return make_error(ErrorKind::device_status,
+                        session.target().path + ": still frozen after suspend/resume: hot-plug the drive");
+  }
+  q.drive->caps.opal_psid = !q.psid.empty();
+  q.firmware_plan = wipe::plan_sanitization(q.drive->caps, *in.level);
+  return q;
+}
+
 Result<void> prepare_out_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -132,15 +193,38 @@ Result<void> prepare_out_dir(const std::string& dir) {
   return {};
 }
 
-Result<JobResult> run_wipe(TargetSession& session, device::BlockDevice& dev, const WipeRequest& q,
+namespace {
+
+/// --restore-hidden: the accessible maximum goes back to native before the device is opened, so
+/// the host sees (and the plan covers) every sector; the kernel re-reads the capacity.
+Result<std::optional<SanitizationChoice>> restore_hidden(TargetSession& session, const WipeRequest& q) {
+  if (!q.restore_hidden || !q.drive || !q.drive->hidden) return std::optional<SanitizationChoice>{};
+  if (!q.drive->hidden->hpa() && !q.drive->hidden->dco()) return std::optional<SanitizationChoice>{};
+  OpenedPaths paths = session.paths_for(SanitizeMethod::ata_security_erase, q.psid);
+  SanitizationChoice c;
+  if (auto r = record_hidden_areas(c, *q.drive, paths.transports.ata, true); !r)
+    return make_error(r.error().kind, "restoring the hidden area: " + r.error().context);
+  WP_RETURN_IF_ERROR(session.capacity_changed());
+  return std::optional<SanitizationChoice>(c);
+}
+
+}  // namespace
+
+Result<JobResult> run_wipe(TargetSession& session, const device::WipeAuthorization& auth, WipeRequest q,
                            const ProgressCallback& progress, const CancelToken& cancel) {
   WP_RETURN_IF_ERROR(prepare_out_dir(q.out_dir));
+  WP_ASSIGN_OR_RETURN(std::optional<SanitizationChoice> hidden, restore_hidden(session, q));
+  WP_ASSIGN_OR_RETURN(auto dev, session.open_for_wipe(auth));
+  // The plan was made for the size seen before; a restored area changes it.
+  if (hidden) {
+    WP_ASSIGN_OR_RETURN(q.overwrite_plan, plan_job(dev->geometry(), q.spec));
+  }
   if (q.firmware_plan) {
     if (!q.drive) return make_error(ErrorKind::internal, "a planned job needs the drive probe");
-    return run_planned(session, dev, q, progress, cancel);
+    return run_planned(session, *dev, q, hidden, progress, cancel);
   }
   auto describe = [](WipeRecord& rec) { describe_overwrite_choice(rec, nullptr); };
-  auto r = journaled_overwrite(dev, session.target(), q, describe, progress, cancel);
+  auto r = journaled_overwrite(*dev, session.target(), q, describe, progress, cancel);
   if (!r) return r;
   finish(session, r->record);
   return r;

@@ -15,6 +15,7 @@
 #include "job/resume.hpp"
 #include "job/target_session.hpp"
 #include "job/wipe_job.hpp"
+#include "device/opal/opal.hpp"
 #include "wipe/planner.hpp"
 
 namespace wipeproof::job {
@@ -35,14 +36,34 @@ struct WipeRequest {
   std::string issuer_json = "{}";           ///< kept in the journal for resume (JournalStart)
 };
 
+/// What the operator asked for, before the drive is asked anything.
+struct WipeIntent {
+  JobSpec spec;
+  std::optional<SanitizeLevel> level;   ///< --level: the planner chooses; else the spec's method
+  std::string psid;
+  bool unfreeze = false;                ///< a frozen ATA drive: one suspend-to-RAM cycle, then re-probe
+  bool dry_run = false;                 ///< plan only: never unfreeze
+  bool probe = true;                    ///< false for a refused drive: never ask it anything
+  bool restore_hidden = false;
+  std::string out_dir;
+  std::chrono::milliseconds checkpoint_interval{2000};
+  std::string issuer_json = "{}";
+};
+
+/// Fits the intent to the drive: the overwrite plan for `geometry`, and with a level the probe
+/// (after an unfreeze when asked) and the planner's candidates. Nothing is written.
+Result<WipeRequest> plan_wipe(TargetSession& session, const device::DeviceGeometry& geometry, WipeIntent intent);
+
 struct JobResult {
   WipeRecord record;                        ///< judged: outcome, level, exceptions, limitations
   std::optional<JournalWriter> journal;     ///< overwrite jobs
 };
 
-/// Runs the request on the opened device. Firmware candidates the drive rejects at once fall
-/// through to the next one; each attempt is recorded.
-Result<JobResult> run_wipe(TargetSession& session, device::BlockDevice& dev, const WipeRequest& request,
+/// Runs the request on the authorized target: hidden areas restored first (--restore-hidden,
+/// then the device is opened and the plan fitted to what it now shows), then the overwrite or
+/// the planner's candidates — one the drive rejects at once falls through to the next, each
+/// attempt recorded — and the verdict, once, at the end.
+Result<JobResult> run_wipe(TargetSession& session, const device::WipeAuthorization& auth, WipeRequest request,
                            const ProgressCallback& progress, const CancelToken& cancel);
 
 /// Everything checked before a resume writes: the journal, the same drive, the content at the

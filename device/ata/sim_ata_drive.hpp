@@ -40,6 +40,7 @@ class SimAtaDrive final : public device::ScsiTransport {
   std::vector<std::byte>& media() { return media_.raw(); }
   device::SimMedia& sim_media() { return media_; }
   bool security_enabled() const { return enabled_; }
+  std::uint64_t accessible_sectors() const { return id_.sectors; }
   bool locked() const { return locked_; }
   const std::vector<std::uint8_t>& commands() const { return commands_; }
   std::uint32_t last_timeout_ms() const { return last_timeout_ms_; }

@@ -35,6 +35,9 @@ sim:nvme?size=8M|--method random --verify none|4|erased_with_exceptions|clear|no
 sim:nvme?size=8M|--method zero --verify sample|0|erased|clear|-|verified by sample
 sim:ata-ssd?size=8M&fault=write:100-110|--method zero --verify full|5|not_erased|none|blocks read back differ|-
 sim:ata-ssd?size=8M&fault=bad:100-110|--method zero --verify full|4|erased_with_exceptions|clear|recommendation: destroy the drive|-
+sim:ata-hdd?size=8M&hpa=2048&caps=-sanitize,-security|--level purge --verify full|4|erased_with_exceptions|clear|hidden area found and not restored|-
+sim:ata-hdd?size=8M&hpa=2048&caps=-sanitize,-security|--level purge --restore-hidden --verify full|0|erased|clear|-|-
+sim:ata-hdd?size=8M&hpa=2048|--level purge --verify full|0|erased|purge|-|-
 TABLE
 )
 i=0
@@ -110,6 +113,29 @@ rec=$(ls "$TMP"/c4/*.json)
 [ "$(field "$rec" 'd["outcome"]')" = erased_with_exceptions ] || fail "case 4: a lost save still says erased"
 field "$rec" '"\n".join(d["exceptions"])' | grep -q "simulated media not saved" || fail "case 4: exception missing"
 echo "case 4: an unsaved medium is an exception the outcome reflects"
+
+# 5. A host protected area: left in place it is an exception and its data survives; restored
+# first, the whole media is overwritten and verified.
+head -c 16M /dev/urandom >"$TMP/h1.img"
+cp "$TMP/h1.img" "$TMP/h2.img"
+tail -c 1M "$TMP/h1.img" >"$TMP/hidden.orig"
+expect_rc 4 "$WP" wipe "sim:ata-hdd?backing=$TMP/h1.img&hpa=2048&caps=-sanitize,-security" --level purge \
+  --confirm SIMHDD0001 --no-sign --out "$TMP/c5a"
+tail -c 1M "$TMP/h1.img" | cmp -s - "$TMP/hidden.orig" || fail "case 5: the host overwrite reached the hidden area?"
+rec=$(ls "$TMP"/c5a/*.json)
+[ "$(field "$rec" 'd["choice"]["hidden_areas"]')" = found ] || fail "case 5: hidden area not recorded"
+expect_rc 0 "$WP" wipe "sim:ata-hdd?backing=$TMP/h2.img&hpa=2048&caps=-sanitize,-security" --level purge \
+  --restore-hidden --confirm SIMHDD0001 --no-sign --out "$TMP/c5b"
+rec=$(ls "$TMP"/c5b/*.json)
+[ "$(field "$rec" 'd["choice"]["hidden_areas"] + " " + str(d["device"]["size_bytes"])')" = "removed 16777216" ] ||
+  fail "case 5: restored area not recorded with the native size"
+tail -c 1M "$TMP/h2.img" | cmp -s - "$TMP/hidden.orig" && fail "case 5: the restored area was not overwritten"
+# The last MiB is the AES-CTR stream the record names (stock openssl), so it was written, not lost.
+key=$(field "$rec" 'd["passes"][-1]["pattern"]["key_hex"]')
+iv=$(field "$rec" 'd["passes"][-1]["pattern"]["iv_hex"]')
+head -c 16M /dev/zero | openssl enc -aes-128-ctr -K "$key" -iv "$iv" | tail -c 1M >"$TMP/ks.tail"
+tail -c 1M "$TMP/h2.img" | cmp -s - "$TMP/ks.tail" || fail "case 5: the restored area is not the recorded keystream"
+echo "case 5: HPA left -> exception, data kept; restored -> whole media overwritten (openssl keystream)"
 
 # 6 is in tests/vm (two namespaces); the planner's refusal is unit-tested.
 # 7. An image file behind a loop device is somebody's disk.

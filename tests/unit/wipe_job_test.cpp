@@ -441,16 +441,18 @@ SimRun run_sim(const std::string& text, wipe::Level level, VerifyMode mode = Ver
   q.firmware_plan = wipe::plan_sanitization(q.drive->caps, level);
   auto auth = device::authorize_wipe(session->target(), session->target().identity.serial);
   REQUIRE(auth);
-  auto dev = session->open_for_wipe(*auth);
-  REQUIRE(dev);
   q.spec = spec_for("random", mode);
   q.spec.signature_scan = session->scanner();
-  auto jp = job::plan_job((*dev)->geometry(), q.spec);
-  REQUIRE(jp);
-  q.overwrite_plan = *jp;
+  {
+    auto ro = session->open_read_only();
+    REQUIRE(ro);
+    auto jp = job::plan_job((*ro)->geometry(), q.spec);
+    REQUIRE(jp);
+    q.overwrite_plan = *jp;
+  }
   q.out_dir = (std::filesystem::temp_directory_path() / "wipeproof-unit-jobs").string();
   CancelToken cancel;
-  auto r = job::run_wipe(*session, **dev, q, {}, cancel);
+  auto r = job::run_wipe(*session, *auth, q, {}, cancel);
   REQUIRE(r);
   return {r->record, r->record.choice.method};
 }
