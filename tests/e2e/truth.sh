@@ -146,7 +146,16 @@ expect_rc 3 "$WP" wipe "$TMP/backing.img" --no-sign --out "$TMP/c7"
 expect_output "is backed by it"
 expect_rc 3 "$WP" wipe "sim:nvme?backing=$TMP/backing.img" --method zero --confirm SIMNVME0001 --no-sign --out "$TMP/c7"
 losetup -d "$L"
-echo "case 7: loop-backed image refused"
+# Held open for writing by another process (here a sleeping shell with fd 3 on it).
+sh -c 'exec 3>>"$1"; exec sleep 30' sh "$TMP/backing.img" &
+holder=$!
+sleep 0.3
+expect_rc 3 "$WP" wipe "$TMP/backing.img" --no-sign --out "$TMP/c7"
+expect_output "open for writing by process $holder"
+kill $holder
+wait $holder 2>/dev/null || true
+expect_rc 0 "$WP" wipe "$TMP/backing.img" --method zero --no-sign --out "$TMP/c7"
+echo "case 7: loop-backed or otherwise written image refused; free again, wiped"
 
 # 8. An interrupted verification claims nothing.
 truncate -s 3G "$TMP/big.img"
@@ -198,5 +207,23 @@ if [ -n "$hint" ]; then
   echo "case 10: resumed as printed, signed for the operator who started it"
 else
   echo "case 10: the wipe finished before the signal: not checked"
+fi
+# Unsigned: the printed hint resumes without --no-sign and issues no signature.
+truncate -s 256M "$TMP/u.img"
+"$WP" wipe "$TMP/u.img" --method dod3 --no-sign --out "$TMP/c10u" --checkpoint-ms 10 >"$TMP/w10u.out" 2>&1 &
+pid=$!
+i=0
+while ! grep -q '"phase":"pass"' "$TMP"/c10u/*.journal 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+kill -INT $pid 2>/dev/null || true
+set +e; wait $pid; set -e
+hint=$(sed -n 's/^resume with: //p' "$TMP/w10u.out")
+if [ -n "$hint" ]; then
+  set +e
+  eval "\"$WP\" ${hint#wipeproof }" >"$TMP/out" 2>&1
+  rc=$?
+  set -e
+  [ $rc = 0 ] || { cat "$TMP/out"; fail "case 10: the printed resume command of an unsigned job failed ($rc)"; }
+  ls "$TMP"/c10u/*.p7s >/dev/null 2>&1 && fail "case 10: an unsigned job was signed on resume"
+  echo "case 10: unsigned job resumed as printed, still unsigned"
 fi
 echo "ok"
