@@ -170,9 +170,11 @@ Result<WipeRequest> plan_wipe(TargetSession& session, const device::DeviceGeomet
     WP_RETURN_IF_ERROR(opal::validate_psid(q.psid));
     if (!in.level) return make_error(ErrorKind::usage, "--psid needs --level purge (the planner runs the Opal revert)");
   }
-  if (!in.level || !in.probe) return q;
+  // The drive is asked even for a plain overwrite: a hidden area it reports is evidence the
+  // record must carry (an exception when the overwrite leaves it in place).
+  if (!in.probe) return q;
   q.drive = session.probe();
-  if (in.unfreeze && !in.dry_run && q.drive->caps.ata && q.drive->caps.ata->security_frozen) {
+  if (in.unfreeze && in.level && !in.dry_run && q.drive->caps.ata && q.drive->caps.ata->security_frozen) {
     WP_RETURN_IF_ERROR(device::suspend_to_ram_briefly());
     q.drive = session.probe();
     if (q.drive->caps.ata && q.drive->caps.ata->security_frozen)
@@ -180,7 +182,7 @@ Result<WipeRequest> plan_wipe(TargetSession& session, const device::DeviceGeomet
                         session.target().path + ": still frozen after suspend/resume: hot-plug the drive");
   }
   q.drive->caps.opal_psid = !q.psid.empty();
-  q.firmware_plan = wipe::plan_sanitization(q.drive->caps, *in.level);
+  if (in.level) q.firmware_plan = wipe::plan_sanitization(q.drive->caps, *in.level);
   return q;
 }
 
@@ -223,7 +225,11 @@ Result<JobResult> run_wipe(TargetSession& session, const device::WipeAuthorizati
     if (!q.drive) return make_error(ErrorKind::internal, "a planned job needs the drive probe");
     return run_planned(session, *dev, q, hidden, progress, cancel);
   }
-  auto describe = [](WipeRecord& rec) { describe_overwrite_choice(rec, nullptr); };
+  auto describe = [&](WipeRecord& rec) {
+    describe_overwrite_choice(rec, nullptr);
+    if (hidden) copy_hidden_areas(rec.choice, *hidden);
+    else if (q.drive) (void)record_hidden_areas(rec.choice, *q.drive, nullptr, false);
+  };
   auto r = journaled_overwrite(*dev, session.target(), q, describe, progress, cancel);
   if (!r) return r;
   finish(session, r->record);

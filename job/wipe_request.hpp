@@ -50,8 +50,9 @@ struct WipeIntent {
   std::string issuer_json = "{}";
 };
 
-/// Fits the intent to the drive: the overwrite plan for `geometry`, and with a level the probe
-/// (after an unfreeze when asked) and the planner's candidates. Nothing is written.
+/// Fits the intent to the drive: the overwrite plan for `geometry`, the drive's probe (hidden
+/// areas, health, capabilities; re-probed after an unfreeze when asked) and, with a level, the
+/// planner's candidates. Nothing is written.
 Result<WipeRequest> plan_wipe(TargetSession& session, const device::DeviceGeometry& geometry, WipeIntent intent);
 
 struct JobResult {

@@ -38,6 +38,8 @@ sim:ata-ssd?size=8M&fault=bad:100-110|--method zero --verify full|4|erased_with_
 sim:ata-hdd?size=8M&hpa=2048&caps=-sanitize,-security|--level purge --verify full|4|erased_with_exceptions|clear|hidden area found and not restored|-
 sim:ata-hdd?size=8M&hpa=2048&caps=-sanitize,-security|--level purge --restore-hidden --verify full|0|erased|clear|-|-
 sim:ata-hdd?size=8M&hpa=2048|--level purge --verify full|0|erased|purge|-|-
+sim:ata-ssd?size=8M&hpa=2048|--method zero --restore-hidden --verify full|0|erased|clear|-|-
+sim:ata-ssd?size=8M&hpa=2048|--method zero --verify full|4|erased_with_exceptions|clear|hidden area found and not restored|-
 TABLE
 )
 i=0
