@@ -67,9 +67,17 @@ wait_for_lines() {  # JOURNAL_DIR N
   i=0
   while [ "$(cat "$1"/*.journal 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 3000 ]; do sleep 0.002; i=$((i + 1)); done
 }
+# Checkpoints come by time, so a run on a busier machine writes more lines: the fewest of three
+# runs places the kills where even a fast run has not finished yet.
 for m in random dod3; do
-  expect_rc 0 "$WP" wipe "$A" --confirm "$A_NAME" --method $m --no-sign --out "$TMP/base-$m" --checkpoint-ms 10
-  eval "LINES_$m=$(cat "$TMP/base-$m"/*.journal | wc -l)"
+  fewest=0
+  for r in 1 2 3; do
+    expect_rc 0 "$WP" wipe "$A" --confirm "$A_NAME" --method $m --no-sign --out "$TMP/base-$m-$r" --checkpoint-ms 10
+    n=$(cat "$TMP/base-$m-$r"/*.journal | wc -l)
+    [ "$fewest" = 0 ] || [ "$n" -lt "$fewest" ] && fewest=$n
+  done
+  eval "LINES_$m=$fewest"
+  mv "$TMP/base-$m-1" "$TMP/base-$m"
 done
 echo "uninterrupted journals: random ${LINES_random} lines, dod3 ${LINES_dod3} lines"
 grep -q '"type":"finished"' "$TMP"/base-random/*.journal || fail "the journal of a finished wipe is not marked finished"
