@@ -99,6 +99,13 @@ TEST_CASE("IDENTIFY parse round trip and erase times", "[ata][identify]") {
   CHECK(out.serial == "SIM0001");
   CHECK(out.sectors == 468862128);
   CHECK_FALSE(out.rotational);
+  // Word 217 read from the byte layout (ACS-3 7.12.7.77: little-endian word at bytes 434-435):
+  // 0 = not reported, 1 = non-rotating, else the rate in rpm.
+  CHECK(out.rotation_rate == 1);
+  block[434] = std::byte{0x20};
+  block[435] = std::byte{0x1C};  // 0x1C20 = 7200 rpm
+  CHECK(parse_identify(block).rotation_rate == 7200);
+  CHECK(parse_identify(block).rotational);
   CHECK(out.security_supported);
   CHECK(out.enhanced_erase_supported);
   CHECK(out.enhanced_erase_minutes == 8);

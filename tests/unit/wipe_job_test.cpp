@@ -548,3 +548,29 @@ TEST_CASE("remapped blocks: a firmware erase cannot be shown to reach them, and 
   CHECK(honest.record.choice.retired_blocks == "none reported");
   CHECK(honest.record.outcome == Outcome::erased);
 }
+
+TEST_CASE("media type: sysfs 'rotational' is not trusted for USB, the drive's word 217 is", "[job][identity]") {
+  // The kernel marks every SCSI disk rotational unless VPD page B1h says otherwise; USB bridges
+  // rarely pass it, so a USB stick reads as magnetic in sysfs.
+  device::BlockDeviceInfo info;
+  info.name = "sdb";
+  info.path = "/dev/sdb";
+  info.transport = "usb";
+  info.rotational = true;
+  DeviceIdentity id = device::identity_from(info);
+  CHECK_FALSE(id.rotational.has_value());
+  job::ProbedDrive d;
+  ata::AtaIdentify a;
+  a.rotation_rate = 0;  // ACS-3 word 217: rate not reported
+  d.caps.ata = a;
+  job::enrich_identity(id, d);
+  CHECK_FALSE(id.rotational.has_value());
+  d.caps.ata->rotation_rate = 1;  // non-rotating media
+  job::enrich_identity(id, d);
+  CHECK(id.rotational == std::optional<bool>(false));
+  d.caps.ata->rotation_rate = 7200;
+  job::enrich_identity(id, d);
+  CHECK(id.rotational == std::optional<bool>(true));
+  info.transport = "sata";
+  CHECK(device::identity_from(info).rotational == std::optional<bool>(true));
+}
