@@ -146,7 +146,9 @@ int finish_job(const WipeRecord& rec, const std::optional<SigningContext>& signi
   nlohmann::json done = {{"event", "done"},
                          {"outcome", outcome_name(rec.outcome)},
                          {"record_id", rec.record_id},
-                         {"exceptions", rec.exceptions}};
+                         {"level", sanitize_level_name(rec.choice.level)},
+                         {"exceptions", rec.exceptions},
+                         {"limitations", rec.limitations}};
   std::string paths;
   bool saved_ok = true;
   // An interrupted job with a journal is not over: no record or certificate yet. The journal is
