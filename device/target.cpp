@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -29,6 +31,19 @@ Result<Target> inspect_target(const std::string& path) {
   t.identity.size_bytes = static_cast<std::uint64_t>(st.st_size);
   t.file_users = image_file_users(path);
   return t;
+}
+
+Result<std::string> resolve_block_device(const std::string& path) {
+  if (path.empty()) return make_error(ErrorKind::usage, "device is empty");
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (!real) return make_error(ErrorKind::refused, fmt::format("{}: not a block device ({})", path, std::strerror(errno)));
+  std::string canonical(real);
+  std::free(real);
+  struct stat st {};
+  if (canonical.rfind("/dev/", 0) != 0 || ::stat(canonical.c_str(), &st) != 0 || !S_ISBLK(st.st_mode))
+    return make_error(ErrorKind::refused,
+                      fmt::format("{}: not a block device under /dev (resolves to {})", path, canonical));
+  return canonical;
 }
 
 std::string confirmation_token(const Target& target) {

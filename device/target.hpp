@@ -26,6 +26,11 @@ struct Target {
 /// Resolves `path` to a block device or regular file; anything else is refused.
 Result<Target> inspect_target(const std::string& path);
 
+/// A station target: `path` resolved (symlinks, "..") to a block device node under /dev, its
+/// canonical path returned. Regular files, character devices, directories and anything that
+/// resolves outside /dev are refused: a request names a drive, never a file on the machine.
+Result<std::string> resolve_block_device(const std::string& path);
+
 /// The word the operator must type to confirm a wipe: the drive's serial, or its kernel name
 /// (loop3) when it has none. Empty for image files, which need no confirmation.
 std::string confirmation_token(const Target& target);

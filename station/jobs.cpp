@@ -9,6 +9,7 @@
 #include "core/sys.hpp"
 #include "core/wipe_event.hpp"
 #include "device/sim_target.hpp"
+#include "device/target.hpp"
 #include "station/custody.hpp"
 #include "station/ingest.hpp"
 
@@ -151,13 +152,16 @@ void JobManager::shutdown() {
   }
 }
 
-Result<std::string> JobManager::start(const JobRequest& r, const std::string& by) {
+Result<std::string> JobManager::start(const JobRequest& request, const std::string& by) {
+  JobRequest r = request;
   // Simulated drives only when the station itself was started with WIPEPROOF_ALLOW_SIM=1 (tests,
-  // rehearsals); the wipe child inherits that and applies the same rule.
+  // rehearsals); the wipe child inherits that and applies the same rule. Anything else must
+  // resolve to a block device node: "/dev/../etc/shadow" or a symlink in /dev/shm to a file is
+  // refused, and the job (its record, its audit line) names the canonical node.
   if (device::is_sim_target(r.device)) {
     WP_RETURN_IF_ERROR(device::sim_targets_allowed());
-  } else if (r.device.rfind("/dev/", 0) != 0) {
-    return make_error(ErrorKind::usage, "device must be a /dev path");
+  } else {
+    WP_ASSIGN_OR_RETURN(r.device, device::resolve_block_device(r.device));
   }
   if (r.confirm.empty()) return make_error(ErrorKind::usage, "confirm (the drive's serial) is required");
   if (r.level.empty() == r.method.empty()) return make_error(ErrorKind::usage, "give exactly one of level or method");

@@ -157,6 +157,10 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
     if (!c) return;
     auto b = json::parse(req.body, nullptr, false);
     if (!b.is_object()) return reply(res, 400, {{"reason", "expected a JSON object"}});
+    // Every field a string, or absent: {"device": 1} is a bad request, not a server error.
+    for (const char* key : {"device", "level", "method", "confirm", "operator"})
+      if (b.contains(key) && !b[key].is_string())
+        return reply(res, 400, {{"reason", std::string(key) + " must be a string"}});
     JobRequest r;
     r.device = b.value("device", "");
     r.level = b.value("level", "");

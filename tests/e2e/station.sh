@@ -99,6 +99,19 @@ job() { code -H "Authorization: Bearer $1" -H "Content-Type: application/json" -
   fail "a read token must not start a job"
 [ "$(job "$OP" "{\"device\":\"$L1\",\"method\":\"random\",\"operator\":\"Op\"}")" = 400 ] ||
   fail "a job without confirmation must be refused"
+# Issue 16 #1: a request names a drive, never a file. Traversal and a symlink in world-writable
+# /dev/shm to a file are refused before anything runs, and the file is untouched.
+head -c 1M /dev/urandom >"$TMP/victim"
+before=$(sha256sum <"$TMP/victim")
+ln -sf "$TMP/victim" "/dev/shm/wipeproof-e2e-victim-$$"
+for dev in "/dev/..$TMP/victim" "/dev/shm/wipeproof-e2e-victim-$$" "$TMP/victim" /dev/null /dev/shm; do
+  got=$(job "$OP" "{\"device\":\"$dev\",\"method\":\"zero\",\"confirm\":\"x\",\"operator\":\"Op\"}")
+  [ "$got" = 409 ] || { cat "$TMP/body"; fail "a job on $dev was not refused ($got)"; }
+  grep -q "not a block device" "$TMP/body" || fail "the refusal of $dev does not say why"
+done
+rm -f "/dev/shm/wipeproof-e2e-victim-$$"
+[ "$(sha256sum <"$TMP/victim")" = "$before" ] || fail "a refused job changed the file"
+[ "$(job "$OP" '{"device":1,"method":"zero","confirm":"x"}')" = 400 ] || fail "a non-string device is not a 400"
 IDS=""
 for pair in "$L1 $N1" "$L2 $N2"; do
   set -- $pair
