@@ -140,6 +140,8 @@ void Access::login(const httplib::Request& req, httplib::Response& res) {
   reply_json(res, 200, {{"user", name}, {"role", role_name(u.role)}});
 }
 
+bool Access::has_session_cookie(const httplib::Request& req) { return !cookie_value(req).empty(); }
+
 void Access::logout(const httplib::Request& req, httplib::Response& res) {
   std::string cookie = cookie_value(req);
   std::string user;

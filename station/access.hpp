@@ -32,6 +32,8 @@ class Access {
   /// row (5 minutes), a TOTP code works once. Sets the session cookie on success.
   void login(const httplib::Request& req, httplib::Response& res);
   void logout(const httplib::Request& req, httplib::Response& res);
+  /// The request carries a dashboard session cookie (valid or not): an ambient credential.
+  static bool has_session_cookie(const httplib::Request& req);
 
  private:
   struct Session {

@@ -15,6 +15,7 @@
 #include "device/device_inventory.hpp"
 #include "station/ingest.hpp"
 #include "station/jobs.hpp"
+#include "station/web_guard.hpp"
 #include "station/tls.hpp"
 #include "station/access.hpp"
 #include "station/bays.hpp"
@@ -105,9 +106,35 @@ Result<void> serve(const StationOptions& o, Registry& reg, std::atomic<bool>& st
   auto authorize = [&](const httplib::Request& req, httplib::Response& res, Role need) {
     return access.authorize(req, res, need);
   };
+  // Browsers on other origins (another port of this host too) change nothing through a signed-in
+  // person's cookie, and every answer carries the headers that keep it out of frames and caches.
+  srv->set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+    BrowserRequest b;
+    b.method = req.method;
+    b.host = req.get_header_value("Host");
+    b.origin = req.get_header_value("Origin");
+    b.content_type = req.get_header_value("Content-Type");
+    b.has_body = req.get_header_value("Content-Length") != "" && req.get_header_value("Content-Length") != "0";
+    b.has_body = b.has_body || req.has_header("Transfer-Encoding");
+    b.has_session_cookie = Access::has_session_cookie(req);
+    b.tls = o.tls;
+    if (auto why = refuse_cross_origin(b)) {
+      reply(res, 403, {{"reason", *why}});
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  srv->set_post_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+    std::size_t n = 0;
+    const SecurityHeader* h = security_headers(o.tls, n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!res.has_header(h[i].name)) res.set_header(h[i].name, h[i].value);
+    if (req.path.rfind("/api/", 0) == 0 && !res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
+  });
   for (const auto& asset : web_assets()) {
     srv->Get(std::string(asset.url), [&asset](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'");
+      res.set_header("Content-Security-Policy",
+                     "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
       res.set_header("X-Content-Type-Options", "nosniff");
       res.set_content(std::string(asset.body), std::string(asset.content_type));
     });

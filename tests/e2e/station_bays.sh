@@ -126,6 +126,26 @@ grep -q 'alice@127.0.0.1 login-refused wrong TOTP code' "$TMP/body" || fail "wro
 grep -q 'alice@127.0.0.1 login signed in with password and TOTP' "$TMP/body" || fail "login not audited"
 $S "$URL/" | grep -q '<title>wipeproof station</title>' || fail "dashboard not served"
 
+# Issue 16 #4: a page on another origin (another port of this host too) changes nothing through
+# alice's cookie; her own dashboard's requests carry its Origin. Every answer refuses framing,
+# sniffing and caching.
+xo() { $S -o "$TMP/body" -w '%{http_code}' "$@" "$URL/api/v1/jobs"; }
+JOBREQ="{\"device\":\"$MAN\",\"method\":\"random\",\"confirm\":\"$MAN_NAME\"}"
+[ "$(xo -H "Origin: https://127.0.0.1:1" -H "Content-Type: application/json" -d "$JOBREQ")" = 403 ] ||
+  fail "a cross-origin POST with the session cookie was not refused"
+grep -q "cross-origin request refused" "$TMP/body" || fail "the cross-origin refusal does not say why"
+[ "$(xo -H "Content-Type: application/json" -d "$JOBREQ")" = 403 ] || fail "a cookie POST without Origin was not refused"
+[ "$(xo -H "Origin: $URL" -H "Content-Type: text/plain" -d "$JOBREQ")" = 403 ] ||
+  fail "a form-like (text/plain) POST with the session cookie was not refused"
+$S -D "$TMP/headers" -o /dev/null "$URL/"
+for h in "X-Frame-Options: DENY" "X-Content-Type-Options: nosniff" "Referrer-Policy: no-referrer" \
+  "Strict-Transport-Security: max-age" "frame-ancestors 'none'"; do
+  grep -qi "$h" "$TMP/headers" || { cat "$TMP/headers"; fail "the dashboard lacks '$h'"; }
+done
+$S -D "$TMP/headers" -o /dev/null "$URL/api/v1/me"
+grep -qi "Cache-Control: no-store" "$TMP/headers" || fail "API answers may be cached"
+S="$S -H Origin:$URL"
+
 # Server-sent events while alice wipes the manual bay's drive from her session.
 $S -N "$URL/api/v1/events" >"$TMP/events" 2>/dev/null &
 SSE=$!

@@ -10,6 +10,7 @@
 #include "station/config.hpp"
 #include "station/events.hpp"
 #include "station/qr.hpp"
+#include "station/web_guard.hpp"
 
 using namespace wipeproof;
 using namespace wipeproof::station;
@@ -153,4 +154,43 @@ TEST_CASE("events: waiters see what follows their cursor; a client that fell beh
   later.join();
   REQUIRE_FALSE(woke.empty());
   CHECK(woke.back().type == "late");
+}
+
+TEST_CASE("browser guard: state changes need the station's own Origin when a session cookie rides along",
+          "[station][web]") {
+  // Fetch Standard: browsers send Origin on every request that is not GET/HEAD; an HTML form can
+  // only send urlencoded, multipart or text/plain bodies, never application/json.
+  BrowserRequest own;
+  own.method = "POST";
+  own.host = "station.local:8443";
+  own.origin = "https://station.local:8443";
+  own.content_type = "application/json";
+  own.has_body = true;
+  own.has_session_cookie = true;
+  CHECK_FALSE(refuse_cross_origin(own));
+  BrowserRequest other = own;
+  other.origin = "https://station.local:9000";  // another port of the same host: same-site, other origin
+  CHECK(refuse_cross_origin(other));
+  BrowserRequest missing = own;
+  missing.origin.clear();
+  CHECK(refuse_cross_origin(missing));
+  BrowserRequest form = own;
+  form.content_type = "application/x-www-form-urlencoded";
+  CHECK(refuse_cross_origin(form));
+  BrowserRequest plain_http = own;
+  plain_http.tls = false;  // the origin's scheme must match too
+  CHECK(refuse_cross_origin(plain_http));
+  BrowserRequest token = own;  // an API token is no ambient credential
+  token.has_session_cookie = false;
+  token.origin.clear();
+  token.content_type = "multipart/form-data";
+  CHECK_FALSE(refuse_cross_origin(token));
+  BrowserRequest read = other;
+  read.method = "GET";
+  CHECK_FALSE(refuse_cross_origin(read));
+  std::size_t n = 0;
+  security_headers(true, n);
+  CHECK(n == 4);
+  security_headers(false, n);
+  CHECK(n == 3);  // no HSTS over plain HTTP
 }
