@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/enum_names.hpp"
 #include "core/hex.hpp"
 
 namespace wipeproof::certs {
@@ -272,14 +273,15 @@ std::vector<IoFault> faults_from_json(const json& a) {
 }
 
 RunStatus run_status_from(const std::string& s) {
-  for (RunStatus st : {RunStatus::complete, RunStatus::interrupted, RunStatus::aborted, RunStatus::skipped})
-    if (s == run_status_name(st)) return st;
+  static constexpr RunStatus kAll[] = {RunStatus::complete, RunStatus::interrupted, RunStatus::aborted,
+                                       RunStatus::skipped};
+  if (auto st = enum_from_name(s, kAll, run_status_name)) return *st;
   throw std::invalid_argument("unknown status '" + s + "'");
 }
 
 VerifyMode verify_mode_from(const std::string& s) {
-  for (VerifyMode m : {VerifyMode::full, VerifyMode::sample, VerifyMode::none})
-    if (s == verify_mode_name(m)) return m;
+  static constexpr VerifyMode kAll[] = {VerifyMode::full, VerifyMode::sample, VerifyMode::none};
+  if (auto m = enum_from_name(s, kAll, verify_mode_name)) return *m;
   throw std::invalid_argument("unknown verification mode '" + s + "'");
 }
 

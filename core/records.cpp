@@ -1,5 +1,7 @@
 #include "core/records.hpp"
 
+#include "core/enum_names.hpp"
+
 namespace wipeproof {
 
 const char* run_status_name(RunStatus status) {
@@ -32,9 +34,9 @@ const char* outcome_name(Outcome outcome) {
 }
 
 std::optional<Outcome> outcome_from_name(std::string_view name) {
-  for (Outcome o : {Outcome::erased, Outcome::erased_with_exceptions, Outcome::not_erased, Outcome::interrupted})
-    if (name == outcome_name(o)) return o;
-  return std::nullopt;
+  static constexpr Outcome kAll[] = {Outcome::erased, Outcome::erased_with_exceptions, Outcome::not_erased,
+                                     Outcome::interrupted};
+  return enum_from_name(name, kAll, outcome_name);
 }
 
 const char* hidden_area_state_name(HiddenAreaState state) {
@@ -48,10 +50,9 @@ const char* hidden_area_state_name(HiddenAreaState state) {
 }
 
 std::optional<HiddenAreaState> hidden_area_state_from_name(std::string_view name) {
-  for (HiddenAreaState s : {HiddenAreaState::not_checked, HiddenAreaState::none_found, HiddenAreaState::found,
-                            HiddenAreaState::removed})
-    if (name == hidden_area_state_name(s)) return s;
-  return std::nullopt;
+  static constexpr HiddenAreaState kAll[] = {HiddenAreaState::not_checked, HiddenAreaState::none_found,
+                                             HiddenAreaState::found, HiddenAreaState::removed};
+  return enum_from_name(name, kAll, hidden_area_state_name);
 }
 
 }  // namespace wipeproof

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/enum_names.hpp"
+
 namespace wipeproof {
 
 const char* sanitize_level_name(SanitizeLevel level) {
@@ -14,9 +16,8 @@ const char* sanitize_level_name(SanitizeLevel level) {
 }
 
 std::optional<SanitizeLevel> sanitize_level_from_name(std::string_view name) {
-  for (SanitizeLevel l : {SanitizeLevel::none, SanitizeLevel::clear, SanitizeLevel::purge})
-    if (name == sanitize_level_name(l)) return l;
-  return std::nullopt;
+  static constexpr SanitizeLevel kAll[] = {SanitizeLevel::none, SanitizeLevel::clear, SanitizeLevel::purge};
+  return enum_from_name(name, kAll, sanitize_level_name);
 }
 
 const char* method_type_name(MethodType type) {

@@ -187,21 +187,32 @@ expect_output "verdict: TAMPERED"
 echo "case 9: no --ca -> exit 11; edited result -> TAMPERED"
 
 # 10. A resumed job is signed for the people who started it; the printed hint works as printed.
-truncate -s 256M "$TMP/r.img"
-"$WP" wipe "$TMP/r.img" --method dod3 $SIGN --operator-title Engineer --out "$TMP/c10" --checkpoint-ms 10 \
-  >"$TMP/w10.out" 2>&1 &
-pid=$!
-i=0
-while ! grep -q '"phase":"pass"' "$TMP"/c10/*.journal 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-kill -INT $pid 2>/dev/null || true
-set +e; wait $pid; set -e
-hint=$(sed -n 's/^resume with: //p' "$TMP/w10.out")
-if [ -n "$hint" ]; then
+# interrupted_wipe IMG OUT WIPE-OPTIONS...: a dod3 wipe stopped by SIGINT after its first
+# checkpoint; HINT is its printed "resume with:" command ("" when it finished first).
+interrupted_wipe() {
+  img=$1
+  out=$2
+  shift 2
+  truncate -s 256M "$img"
+  "$WP" wipe "$img" --method dod3 "$@" --out "$out" --checkpoint-ms 10 >"$out.log" 2>&1 &
+  pid=$!
+  i=0
+  while ! grep -q '"phase":"pass"' "$out"/*.journal 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+  kill -INT $pid 2>/dev/null || true
+  set +e; wait $pid; set -e
+  HINT=$(sed -n 's/^resume with: //p' "$out.log")
+}
+# run_hint EXTRA...: runs HINT exactly as printed (then EXTRA); it must exit 0.
+run_hint() {
   set +e
-  eval "\"$WP\" ${hint#wipeproof } --operator Someone-Else" >"$TMP/out" 2>&1
+  eval "\"$WP\" ${HINT#wipeproof } $*" >"$TMP/out" 2>&1
   rc=$?
   set -e
-  [ $rc = 0 ] || { cat "$TMP/out"; fail "case 10: the printed resume command failed ($rc)"; }
+  [ $rc = 0 ] || { cat "$TMP/out"; fail "case 10: the printed resume command failed ($rc): $HINT"; }
+}
+interrupted_wipe "$TMP/r.img" "$TMP/c10" $SIGN --operator-title Engineer
+if [ -n "$HINT" ]; then
+  run_hint --operator Someone-Else
   C=$(ls "$TMP"/c10/*.json | grep -v ledger | head -1)
   [ "$(field "$C" 'd["people"]["operator"]["name"]')" = Tech ] || fail "case 10: resumed certificate credits someone else"
   [ "$(field "$C" 'd["people"]["operator"]["title"]')" = Engineer ] || fail "case 10: the operator's title was lost"
@@ -211,20 +222,9 @@ else
   echo "case 10: the wipe finished before the signal: not checked"
 fi
 # Unsigned: the printed hint resumes without --no-sign and issues no signature.
-truncate -s 256M "$TMP/u.img"
-"$WP" wipe "$TMP/u.img" --method dod3 --no-sign --out "$TMP/c10u" --checkpoint-ms 10 >"$TMP/w10u.out" 2>&1 &
-pid=$!
-i=0
-while ! grep -q '"phase":"pass"' "$TMP"/c10u/*.journal 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-kill -INT $pid 2>/dev/null || true
-set +e; wait $pid; set -e
-hint=$(sed -n 's/^resume with: //p' "$TMP/w10u.out")
-if [ -n "$hint" ]; then
-  set +e
-  eval "\"$WP\" ${hint#wipeproof }" >"$TMP/out" 2>&1
-  rc=$?
-  set -e
-  [ $rc = 0 ] || { cat "$TMP/out"; fail "case 10: the printed resume command of an unsigned job failed ($rc)"; }
+interrupted_wipe "$TMP/u.img" "$TMP/c10u" --no-sign
+if [ -n "$HINT" ]; then
+  run_hint
   ls "$TMP"/c10u/*.p7s >/dev/null 2>&1 && fail "case 10: an unsigned job was signed on resume"
   echo "case 10: unsigned job resumed as printed, still unsigned"
 fi

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "tests/unit/catch_strings.hpp"
 #include "device/ata/sim_ata_drive.hpp"
 #include "device/nvme/sim_nvme_drive.hpp"
 #include "wipe/firmware_erase.hpp"
@@ -241,17 +242,6 @@ TEST_CASE("planner decisions", "[planner]") {
 }
 
 #include "device/scsi/scsi_command.hpp"
-
-namespace Catch {
-template <>
-struct StringMaker<wipeproof::SanitizeMethod> {
-  static std::string convert(wipeproof::SanitizeMethod m) { return wipeproof::sanitize_method_name(m); }
-};
-template <>
-struct StringMaker<wipeproof::SanitizeLevel> {
-  static std::string convert(wipeproof::SanitizeLevel l) { return wipeproof::sanitize_level_name(l); }
-};
-}  // namespace Catch
 
 TEST_CASE("SCSI SANITIZE CDB and parameter layouts (SBC-4 5.30)", "[scsi][builder]") {
   CHECK(scsi::sanitize_cdb(scsi::SanitizeAction::crypto_erase, true, false, 0) ==

@@ -1,21 +1,11 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "tests/unit/catch_strings.hpp"
 #include "device/sim_block_device.hpp"
 #include "job/target_session.hpp"
 #include "job/wipe_job.hpp"
 #include "job/outcome.hpp"
-
-namespace Catch {
-template <>
-struct StringMaker<wipeproof::SanitizeMethod> {
-  static std::string convert(wipeproof::SanitizeMethod m) { return wipeproof::sanitize_method_name(m); }
-};
-template <>
-struct StringMaker<wipeproof::SanitizeLevel> {
-  static std::string convert(wipeproof::SanitizeLevel l) { return wipeproof::sanitize_level_name(l); }
-};
-}  // namespace Catch
 
 using namespace wipeproof;
 
