@@ -173,9 +173,7 @@ WipeRecord run_firmware_job(device::BlockDevice& dev, DriveTransports transports
                             const ProbedDrive& drive, const wipe::PlanChoice& chosen, const wipe::Plan& plan,
                             const JobSpec& spec, const FirmwareJobOptions& o, const ProgressCallback& progress,
                             const CancelToken& cancel) {
-  auto header = new_record();
-  WipeRecord rec = header ? *header : WipeRecord{};
-  if (!header) rec.job_faults.push_back("record header incomplete: " + header.error().context);
+  WipeRecord rec = header_record();
   rec.started = now_utc();
   rec.device = target.identity;
   rec.device.size_bytes = dev.geometry().size_bytes;

@@ -43,6 +43,8 @@ Result<void> fsync_directory(const std::string& dir) {
 }
 
 json start_to_json(const JournalStart& s) {
+  json issuer = json::parse(s.issuer_json, nullptr, false);
+  if (!issuer.is_object()) issuer = json::object();
   json passes = json::array();
   for (const auto& p : s.passes) passes.push_back(certs::pattern_to_json(p));
   return {{"type", "start"},
@@ -52,7 +54,7 @@ json start_to_json(const JournalStart& s) {
           {"passes", passes},
           {"verify", {{"mode", verify_mode_name(s.verify_mode)}, {"coverage_ppm", s.coverage_ppm},
                       {"seed_hex", s.seed_hex}, {"min_samples", s.min_samples}, {"search", s.search}}},
-          {"issuer", json::parse(s.issuer_json, nullptr, false).is_object() ? json::parse(s.issuer_json) : json::object()}};
+          {"issuer", issuer}};
 }
 
 /// The verification counters a checkpoint keeps (verify_progress_from_json reads them back).

@@ -71,10 +71,16 @@ Result<WipeRecord> new_record() {
   return rec;
 }
 
-WipeRecord begin_record(const device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec) {
+WipeRecord header_record() {
   auto header = new_record();
-  WipeRecord rec = header ? *header : WipeRecord{};
-  if (!header) rec.job_faults.push_back("record header incomplete: " + header.error().context);
+  if (header) return *header;
+  WipeRecord rec;
+  rec.job_faults.push_back("record header incomplete: " + header.error().context);
+  return rec;
+}
+
+WipeRecord begin_record(const device::BlockDevice& dev, const DeviceIdentity& identity, const JobSpec& spec) {
+  WipeRecord rec = header_record();
   rec.started = now_utc();
   rec.device = identity;
   rec.device.size_bytes = dev.geometry().size_bytes;

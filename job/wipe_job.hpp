@@ -79,4 +79,8 @@ VerifyReport run_verification(device::BlockDevice& dev, const PassPattern& expec
 /// The common header of every record: id, tool, binary hash, host.
 Result<WipeRecord> new_record();
 
+/// new_record(), or an empty record whose job_faults say why the header is incomplete (the
+/// outcome rule then makes that an exception).
+WipeRecord header_record();
+
 }  // namespace wipeproof::job

@@ -24,6 +24,14 @@ void finish(TargetSession& session, WipeRecord& rec) {
   apply_verdict(rec);
 }
 
+/// What a host overwrite records of the hidden areas: what --restore-hidden removed before the
+/// device was opened, else what the probe found (left in place: the outcome rule names it).
+void note_hidden_areas(SanitizationChoice& c, const std::optional<SanitizationChoice>& restored,
+                       const std::optional<ProbedDrive>& drive) {
+  if (restored) copy_hidden_areas(c, *restored);
+  else if (drive) (void)record_hidden_areas(c, *drive, nullptr, false);
+}
+
 /// An overwrite with its journal (OUT/<record-id>.journal) so it can be resumed. `describe` fills
 /// the record's choice before the journal's first line fixes the header. No journal, no wipe.
 Result<JobResult> journaled_overwrite(device::BlockDevice& dev, const device::Target& target, const WipeRequest& q,
@@ -50,9 +58,19 @@ Result<JobResult> journaled_overwrite(device::BlockDevice& dev, const device::Ta
   return r;
 }
 
-/// The planner's candidates in order until one completes. A firmware method the drive rejects
-/// at once (nothing changed) falls through to the next, and the attempt is recorded; the
-/// outcome rule names the level reached against the one requested.
+/// --restore-hidden: the accessible maximum goes back to native before the device is opened, so
+/// the host sees (and the plan covers) every sector; the kernel re-reads the capacity.
+Result<std::optional<SanitizationChoice>> restore_hidden(TargetSession& session, const WipeRequest& q) {
+  if (!q.restore_hidden || !q.drive || !q.drive->hidden) return std::optional<SanitizationChoice>{};
+  if (!q.drive->hidden->hpa() && !q.drive->hidden->dco()) return std::optional<SanitizationChoice>{};
+  OpenedPaths paths = session.paths_for(SanitizeMethod::ata_security_erase, q.psid);
+  SanitizationChoice c;
+  if (auto r = record_hidden_areas(c, *q.drive, paths.transports.ata, true); !r)
+    return make_error(r.error().kind, "restoring the hidden area: " + r.error().context);
+  WP_RETURN_IF_ERROR(session.capacity_changed());
+  return std::optional<SanitizationChoice>(c);
+}
+
 /// The other namespaces a controller-wide command erased are read back like the target: the
 /// method's defined result over a sample, and libblkid. One line each in the record; one that does
 /// not read back as defined (or cannot be read) is a job fault, so an exception.
@@ -101,6 +119,9 @@ std::vector<std::string> check_other_namespaces(const TargetSession& session, co
   return others;
 }
 
+/// The planner's candidates in order until one completes. A firmware method the drive rejects
+/// at once (nothing changed) falls through to the next, and the attempt is recorded; the
+/// outcome rule names the level reached against the one requested.
 Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, const WipeRequest& q,
                               const std::optional<SanitizationChoice>& hidden, const ProgressCallback& progress,
                               const CancelToken& cancel) {
@@ -118,11 +139,7 @@ Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, 
         enrich_identity(rec.device, drive);
         rec.choice.smart_before = drive.smart;
         rec.choice.retired_blocks = drive.retired;
-        // Host writes stop at the accessible maximum: what is hidden above it is recorded (or
-        // what --restore-hidden removed before the device was opened), and the outcome rule
-        // names an area left in place.
-        if (hidden) copy_hidden_areas(rec.choice, *hidden);
-        else (void)record_hidden_areas(rec.choice, drive, nullptr, false);
+        note_hidden_areas(rec.choice, hidden, q.drive);
       };
       auto r = journaled_overwrite(dev, session.target(), q, describe, progress, cancel);
       if (!r) return r;
@@ -195,22 +212,6 @@ Result<void> prepare_out_dir(const std::string& dir) {
   return {};
 }
 
-namespace {
-
-/// --restore-hidden: the accessible maximum goes back to native before the device is opened, so
-/// the host sees (and the plan covers) every sector; the kernel re-reads the capacity.
-Result<std::optional<SanitizationChoice>> restore_hidden(TargetSession& session, const WipeRequest& q) {
-  if (!q.restore_hidden || !q.drive || !q.drive->hidden) return std::optional<SanitizationChoice>{};
-  if (!q.drive->hidden->hpa() && !q.drive->hidden->dco()) return std::optional<SanitizationChoice>{};
-  OpenedPaths paths = session.paths_for(SanitizeMethod::ata_security_erase, q.psid);
-  SanitizationChoice c;
-  if (auto r = record_hidden_areas(c, *q.drive, paths.transports.ata, true); !r)
-    return make_error(r.error().kind, "restoring the hidden area: " + r.error().context);
-  WP_RETURN_IF_ERROR(session.capacity_changed());
-  return std::optional<SanitizationChoice>(c);
-}
-
-}  // namespace
 
 Result<JobResult> run_wipe(TargetSession& session, const device::WipeAuthorization& auth, WipeRequest q,
                            const ProgressCallback& progress, const CancelToken& cancel) {
@@ -227,8 +228,7 @@ Result<JobResult> run_wipe(TargetSession& session, const device::WipeAuthorizati
   }
   auto describe = [&](WipeRecord& rec) {
     describe_overwrite_choice(rec, nullptr);
-    if (hidden) copy_hidden_areas(rec.choice, *hidden);
-    else if (q.drive) (void)record_hidden_areas(rec.choice, *q.drive, nullptr, false);
+    note_hidden_areas(rec.choice, hidden, q.drive);
   };
   auto r = journaled_overwrite(*dev, session.target(), q, describe, progress, cancel);
   if (!r) return r;
@@ -280,9 +280,7 @@ JobResult run_verification_only(TargetSession& session, device::BlockDevice& dev
                                 const ProgressCallback& progress, const CancelToken& cancel) {
   JobResult r;
   WipeRecord& rec = r.record;
-  auto header = new_record();
-  if (header) rec = *header;
-  else rec.job_faults.push_back("record header incomplete: " + header.error().context);
+  rec = header_record();
   rec.verification = run_verification(dev, expected, spec, plan.sample_plan, progress, cancel);
   rec.started = rec.verification.started;
   rec.finished = rec.verification.finished;
