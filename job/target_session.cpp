@@ -32,7 +32,7 @@ ProbedDrive TargetSession::probe() {
   return probe_paths(target_, sim_->scsi_path(), sim_->nvme_path(), sim_->nvme_path() ? 1 : 0);
 }
 
-OpenedPaths TargetSession::paths_for(SanitizeMethod method, const std::string& psid) {
+OpenedPaths TargetSession::paths_for(CommandPath path, const std::string& psid) {
   OpenedPaths p;
   p.transports.psid = psid;
   if (sim_) {
@@ -40,7 +40,7 @@ OpenedPaths TargetSession::paths_for(SanitizeMethod method, const std::string& p
     p.transports.nvme = sim_->nvme_path();
     return p;
   }
-  switch (method_info(method).path) {
+  switch (path) {
     case CommandPath::opal:
       if (auto t = opal::open_opal(target_.path); t) p.opal = std::move(*t);
       break;

@@ -32,8 +32,8 @@ class TargetSession {
   Result<std::unique_ptr<device::BlockDevice>> open_read_only();
   Result<std::unique_ptr<device::BlockDevice>> open_for_wipe(const device::WipeAuthorization& auth);
   ProbedDrive probe();
-  /// The command paths `method` needs (ATA/SCSI, NVMe or Opal).
-  OpenedPaths paths_for(SanitizeMethod method, const std::string& psid);
+  /// The command path a method (or a question such as SMART) needs: ATA/SCSI, NVMe or Opal.
+  OpenedPaths paths_for(CommandPath path, const std::string& psid);
   std::function<SignatureScan()> scanner();
   /// After the drive's capacity changed (a hidden area restored): the kernel re-reads it
   /// (SCSI rescan) and the target is inspected again.

@@ -63,7 +63,7 @@ Result<JobResult> journaled_overwrite(device::BlockDevice& dev, const device::Ta
 Result<std::optional<SanitizationChoice>> restore_hidden(TargetSession& session, const WipeRequest& q) {
   if (!q.restore_hidden || !q.drive || !q.drive->hidden) return std::optional<SanitizationChoice>{};
   if (!q.drive->hidden->hpa() && !q.drive->hidden->dco()) return std::optional<SanitizationChoice>{};
-  OpenedPaths paths = session.paths_for(SanitizeMethod::ata_security_erase, q.psid);
+  OpenedPaths paths = session.paths_for(CommandPath::ata, q.psid);
   SanitizationChoice c;
   if (auto r = record_hidden_areas(c, *q.drive, paths.transports.ata, true); !r)
     return make_error(r.error().kind, "restoring the hidden area: " + r.error().context);
@@ -144,13 +144,14 @@ Result<JobResult> run_planned(TargetSession& session, device::BlockDevice& dev, 
       auto r = journaled_overwrite(dev, session.target(), q, describe, progress, cancel);
       if (!r) return r;
       if (!drive.smart.empty()) {
-        OpenedPaths paths = session.paths_for(SanitizeMethod::ata_security_erase, q.psid);
+        // Asked the way the probe asked: the NVMe SMART/Health log, or ATA SMART.
+        OpenedPaths paths = session.paths_for(drive.caps.nvme ? CommandPath::nvme : CommandPath::ata, q.psid);
         r->record.choice.smart_after = smart_summary(paths.transports.ata, paths.transports.nvme);
       }
       finish(session, r->record);
       return r;
     }
-    OpenedPaths paths = session.paths_for(candidate.method, q.psid);
+    OpenedPaths paths = session.paths_for(method_info(candidate.method).path, q.psid);
     FirmwareJobOptions fo;
     fo.recovery_dir = q.out_dir;
     fo.restore_hidden = false;  // done by run_wipe before the device was opened
