@@ -75,6 +75,7 @@ Verdict verify_certificate_files(const CertVerifyOptions& o) {
   }
   std::string content(bytes->begin(), bytes->end());
   auto parsed = certs::parse_canonical(content);
+  // Parsed again: parse_canonical's usage errors mix "not JSON" with "JSON holding a float".
   v.content_is_json = !nlohmann::json::parse(content, nullptr, false).is_discarded();
   if (!parsed) {
     bool not_json = parsed.error().kind == ErrorKind::usage;

@@ -182,10 +182,7 @@ int run_verify(VerifyOptions o, const std::vector<std::string>& explicit_options
     if (!saved.empty()) j["report_path"] = saved;
     fmt::print("{}\n", j.dump());
   } else {
-    std::string text = render_verify_text(rep);
-    if (auto at = text.find(": FAILED\n"); inconclusive && at != std::string::npos)
-      text.replace(at, 9, ": INCONCLUSIVE\n");
-    fmt::print("{}", text);
+    fmt::print("{}", render_verify_text(rep, !inconclusive));
     if (inconclusive)
       fmt::print("result: INCONCLUSIVE: no recognisable content found, but --expect {} has no positive criterion, so "
                  "this is no proof of erasure (unknown formats and ciphertext pass it)\n",

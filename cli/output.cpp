@@ -36,14 +36,14 @@ static std::string identity_line(const DeviceIdentity& d) {
                      d.transport, d.serial.empty() ? "none" : d.serial, human_bytes(d.size_bytes), d.logical_sector_size);
 }
 
-std::string render_verify_text(const VerifyReport& v) {
+std::string render_verify_text(const VerifyReport& v, bool conclusive) {
   std::string out;
   if (v.mode == VerifyMode::none) return "verification: none (not performed)\n";
   if (v.status == RunStatus::skipped) return "verification: not performed (the erase did not complete)\n";
   if (v.status == RunStatus::interrupted)
     return fmt::format("verification: not completed (interrupted after {} blocks): no result\n", v.blocks_read);
   out += fmt::format("verification: {} read-back against {}: {}\n", verify_mode_name(v.mode),
-                     wipe::describe_pass(v.expected), v.passed ? "PASSED" : "FAILED");
+                     wipe::describe_pass(v.expected), !conclusive ? "INCONCLUSIVE" : v.passed ? "PASSED" : "FAILED");
   if (v.plan)
     out += fmt::format("  sample plan: {} subsections, {} samples, coverage {} %, seed {}\n", v.plan->subsections,
                        v.plan->sample_count, v.plan->coverage_percent, v.plan->seed_hex);

@@ -21,7 +21,9 @@ std::string human_bytes(std::uint64_t bytes);
 void print_error(const Error& error, bool json);
 
 std::string render_record_text(const WipeRecord& record, const std::string& record_path);
-std::string render_verify_text(const VerifyReport& report);
+/// `conclusive` false: the read-back had no positive criterion (verify --expect any|random), so a
+/// clean read is shown as INCONCLUSIVE, never as PASSED.
+std::string render_verify_text(const VerifyReport& report, bool conclusive = true);
 std::string render_plan_text(const DeviceIdentity& identity, const job::JobSpec& spec, const job::JobPlan& plan,
                              const std::string& safety);
 nlohmann::json plan_to_json(const DeviceIdentity& identity, const job::JobSpec& spec, const job::JobPlan& plan,
